@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Text;
+
+namespace VertexAI
+{
+    /// <summary>
+    /// Vertex AI refused or failed a request: an HTTP error, an error object in a stream, or a transport failure.
+    /// Carries what a person or a retry policy needs: the HTTP status, Google's status, message, details and request id.
+    /// </summary>
+    public class GeminiApiException : Exception
+    {
+        /// <summary>Creates the exception.</summary>
+        public GeminiApiException(string message, int? httpStatus = null, string? googleStatus = null, string? errorMessage = null,
+            IReadOnlyList<object?>? details = null, string? requestId = null, Exception? innerException = null)
+            : base(message, innerException)
+        {
+            HttpStatus = httpStatus;
+            Status = googleStatus;
+            ErrorMessage = errorMessage;
+            Details = details ?? Array.Empty<object?>();
+            RequestId = requestId;
+        }
+
+        /// <summary>The HTTP status code, if the server answered (null for connection failures).</summary>
+        public int? HttpStatus { get; }
+
+        /// <summary>Google's canonical status, e.g. <c>RESOURCE_EXHAUSTED</c>, <c>INVALID_ARGUMENT</c>.</summary>
+        public string? Status { get; }
+
+        /// <summary>The server's own message, as sent.</summary>
+        public string? ErrorMessage { get; }
+
+        /// <summary>The <c>details</c> array of a Google error (plain values).</summary>
+        public IReadOnlyList<object?> Details { get; }
+
+        /// <summary>The request id the server returned (from its response headers), when it gave one.</summary>
+        public string? RequestId { get; }
+
+        /// <summary>The <c>reason</c> of the first <c>google.rpc.ErrorInfo</c> detail (e.g. <c>ACCESS_TOKEN_EXPIRED</c>).</summary>
+        public string? Reason
+        {
+            get
+            {
+                foreach (var d in Details)
+                {
+                    if (Json.PlainJson.GetPath(d, "reason") is string r) return r;
+                }
+                return null;
+            }
+        }
+
+        /// <summary>How long the server asked the client to wait (from <c>Retry-After</c>), if it said.</summary>
+        public TimeSpan? RetryAfter { get; set; }
+
+        /// <summary>How many attempts were made before giving up (1 when not retried).</summary>
+        public int Attempts { get; set; } = 1;
+
+        /// <summary>The response body as received (cut to a few kilobytes), for diagnosis.</summary>
+        public string? ResponseBody { get; set; }
+
+        /// <summary>Whether retrying the same request later can succeed (408, 429, 5xx, connection failures).</summary>
+        public bool IsTransient => HttpStatus is null ? IsConnectionFailure : IsTransientStatus(HttpStatus.Value);
+
+        /// <summary>Whether the request never got an HTTP answer (refused, reset, timed out).</summary>
+        public bool IsConnectionFailure { get; set; }
+
+        /// <summary>HTTP statuses worth retrying.</summary>
+        public static bool IsTransientStatus(int status)
+            => status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+
+        internal static string Describe(int? httpStatus, string? googleStatus, string? message, string? requestId)
+        {
+            var sb = new StringBuilder("Vertex AI");
+            if (httpStatus is int s)
+            {
+                sb.Append(" returned ").Append(s);
+                var reason = ReasonPhrase(s);
+                if (googleStatus is not null) sb.Append(' ').Append(googleStatus);
+                else if (reason is not null) sb.Append(' ').Append(reason);
+            }
+            else if (googleStatus is not null)
+            {
+                sb.Append(" reported ").Append(googleStatus);
+            }
+            sb.Append(": ").Append(string.IsNullOrWhiteSpace(message) ? "(no message)" : message!.Trim());
+            if (requestId is not null) sb.Append(" (request id ").Append(requestId).Append(')');
+            return sb.ToString();
+        }
+
+        private static string? ReasonPhrase(int status)
+            => Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : null;
+    }
+
+    /// <summary>
+    /// A stream broke after it started: cut before <c>[DONE]</c>, an event that is not valid JSON, or an error object
+    /// mid-stream. What arrived before the break is kept in <see cref="PartialCompletion"/>.
+    /// </summary>
+    public sealed class GeminiStreamException : GeminiApiException
+    {
+        /// <summary>Creates the exception.</summary>
+        public GeminiStreamException(string message, int chunksReceived, ChatCompletion? partial, int? httpStatus = null,
+            string? googleStatus = null, string? errorMessage = null, IReadOnlyList<object?>? details = null,
+            string? requestId = null, Exception? innerException = null)
+            : base(message, httpStatus, googleStatus, errorMessage, details, requestId, innerException)
+        {
+            ChunksReceived = chunksReceived;
+            PartialCompletion = partial;
+        }
+
+        /// <summary>How many chunks were received before the stream broke.</summary>
+        public int ChunksReceived { get; }
+
+        /// <summary>The message assembled from the chunks that did arrive (null when none did).</summary>
+        public ChatCompletion? PartialCompletion { get; internal set; }
+    }
+}

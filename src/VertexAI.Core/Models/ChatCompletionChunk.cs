@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+
+namespace VertexAI
+{
+    /// <summary>One streamed event (<c>"object": "chat.completion.chunk"</c>).</summary>
+    public sealed class ChatCompletionChunk : JsonModel
+    {
+        /// <summary>The response id (the same on every chunk of a stream).</summary>
+        public string? Id { get; set; }
+
+        /// <summary><c>chat.completion.chunk</c>.</summary>
+        public string? Object { get; set; }
+
+        /// <summary>Unix time of creation.</summary>
+        public long Created { get; set; }
+
+        /// <summary>The model that answered.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>Always empty on Vertex; kept for the round trip.</summary>
+        public string? SystemFingerprint { get; set; }
+
+        /// <summary>The choices this chunk updates.</summary>
+        public List<ChunkChoice> Choices { get; set; } = new List<ChunkChoice>();
+
+        /// <summary>Token counts; Vertex sends them on the last chunk.</summary>
+        public Usage? Usage { get; set; }
+
+        /// <summary>The first choice's delta text (null when this chunk carries none).</summary>
+        public string? Text => Choices.Count > 0 ? Choices[0].Delta.Text : null;
+
+        /// <summary>The first choice's finish reason, on the last chunk of a choice.</summary>
+        public string? FinishReason => Choices.Count > 0 ? Choices[0].FinishReason : null;
+
+        /// <inheritdoc/>
+        public override string ToString() => Text ?? string.Empty;
+    }
+
+    /// <summary>One choice of a streamed chunk.</summary>
+    public sealed class ChunkChoice : JsonModel
+    {
+        /// <summary>The choice's index.</summary>
+        public int Index { get; set; }
+
+        /// <summary>What this chunk adds to the message (every member optional).</summary>
+        public ChatMessage Delta { get; set; } = new ChatMessage();
+
+        /// <summary>Set on the choice's last chunk.</summary>
+        public string? FinishReason { get; set; }
+
+        /// <summary><c>logprobs</c> as sent (usually null).</summary>
+        public object? Logprobs { get; set; }
+    }
+}

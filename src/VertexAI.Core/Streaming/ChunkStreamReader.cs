@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using VertexAI.Json;
+
+namespace VertexAI.Streaming
+{
+    /// <summary>
+    /// Turns a Server-Sent Events body into chunks, one as soon as its event has been parsed. Framing (CRLF, comments,
+    /// multi-line data, <c>event:</c> fields) is System.Net.ServerSentEvents' job; this reader adds the OpenAI layer:
+    /// <c>[DONE]</c>, error objects mid-stream, and clear errors for malformed or unfinished streams.
+    /// </summary>
+    public static class ChunkStreamReader
+    {
+        /// <summary>The largest event accepted; a larger one is reported rather than buffered without bound.</summary>
+        public const int MaxEventBytes = 16 * 1024 * 1024;
+
+        private static readonly byte[] s_done = Encoding.ASCII.GetBytes("[DONE]");
+
+        /// <summary>
+        /// Reads chunks from <paramref name="body"/>. Each chunk is added to <paramref name="accumulator"/> (when given)
+        /// before it is yielded, so a failure can report the partial message.
+        /// </summary>
+        public static async IAsyncEnumerable<ChatCompletionChunk> ReadAsync(Stream body, StreamAccumulator? accumulator,
+            string? requestId, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            accumulator ??= new StreamAccumulator();
+            var parser = SseParser.Create(body, ParseFrame);
+            var done = false;
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var enumerator = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+            try
+            {
+                while (true)
+                {
+                    bool moved;
+                    if (idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan) idle.CancelAfter(idleTimeout);
+                    try
+                    {
+                        moved = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+                    {
+                        throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex);
+                    }
+                    catch (Exception ex) when (ex is FormatException || ex is ArgumentException || ex is DecoderFallbackException)
+                    {
+                        throw Broken($"The stream is not valid ({ex.Message})", accumulator, requestId, ex);
+                    }
+                    if (!moved) break;
+
+                    var frame = enumerator.Current.Data;
+                    switch (frame.Kind)
+                    {
+                        case FrameKind.Done:
+                            done = true;
+                            break;
+                        case FrameKind.Empty:
+                            continue;
+                        case FrameKind.Error:
+                            throw new GeminiStreamException(
+                                GeminiApiException.Describe(frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, requestId) + StreamPosition(accumulator),
+                                accumulator.ChunkCount, Partial(accumulator), frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, frame.ErrorDetails, requestId)
+                            { ResponseBody = frame.Raw };
+                        case FrameKind.Malformed:
+                            throw Broken($"An event is not valid JSON ({frame.ErrorMessage}): {frame.Raw}", accumulator, requestId, null);
+                        case FrameKind.Chunk:
+                            accumulator.Add(frame.Chunk!);
+                            yield return frame.Chunk!;
+                            continue;
+                    }
+                    if (done) break;
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // A stream that ends without [DONE] was cut, unless every choice had already finished (some servers omit it).
+            if (!done && !accumulator.AllChoicesFinished)
+            {
+                throw Broken("The stream ended before [DONE]", accumulator, requestId, null);
+            }
+        }
+
+        private static GeminiStreamException Broken(string what, StreamAccumulator accumulator, string? requestId, Exception? inner)
+            => new GeminiStreamException(what + StreamPosition(accumulator) + (requestId is null ? "" : $" (request id {requestId})"),
+                accumulator.ChunkCount, Partial(accumulator), requestId: requestId, innerException: inner);
+
+        private static string StreamPosition(StreamAccumulator accumulator)
+        {
+            if (accumulator.ChunkCount == 0) return " before any chunk arrived.";
+            var text = accumulator.ToCompletion().Content;
+            return $" after {accumulator.ChunkCount} chunk(s) ({text?.Length ?? 0} characters of text); the partial message is kept on the error.";
+        }
+
+        private static ChatCompletion? Partial(StreamAccumulator accumulator)
+            => accumulator.ChunkCount == 0 ? null : accumulator.ToCompletion();
+
+        private static Frame ParseFrame(string eventType, ReadOnlySpan<byte> data)
+        {
+            if (data.Length > MaxEventBytes)
+            {
+                return Frame.Malformed($"event of {data.Length} bytes exceeds the {MaxEventBytes}-byte limit", "");
+            }
+            var trimmed = Trim(data);
+            if (trimmed.Length == 0) return Frame.EmptyFrame;
+            if (trimmed.SequenceEqual(s_done)) return Frame.DoneFrame;
+            try
+            {
+                var reader = new Utf8JsonReader(trimmed, new JsonReaderOptions { MaxDepth = 128 });
+                using var doc = JsonDocument.ParseValue(ref reader);
+                var root = doc.RootElement;
+                if (GoogleErrorParser.TryReadError(root, out var code, out var status, out var message, out var details))
+                {
+                    return Frame.ErrorFrame(code, status, message, details, Snippet(trimmed));
+                }
+                if (string.Equals(eventType, "error", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Frame.ErrorFrame(null, null, Snippet(trimmed), Array.Empty<object?>(), Snippet(trimmed));
+                }
+                return Frame.FromChunk(WireReader.ReadChunk(root));
+            }
+            catch (JsonException ex)
+            {
+                if (string.Equals(eventType, "error", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Frame.ErrorFrame(null, null, Snippet(trimmed), Array.Empty<object?>(), Snippet(trimmed));
+                }
+                return Frame.Malformed(ex.Message, Snippet(trimmed));
+            }
+            catch (InvalidOperationException ex)
+            {
+                return Frame.Malformed(ex.Message, Snippet(trimmed));
+            }
+        }
+
+        private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> data)
+        {
+            var start = 0;
+            var end = data.Length;
+            while (start < end && IsSpace(data[start])) start++;
+            while (end > start && IsSpace(data[end - 1])) end--;
+            return data.Slice(start, end - start);
+        }
+
+        private static bool IsSpace(byte b) => b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n';
+
+        private static string Snippet(ReadOnlySpan<byte> data)
+        {
+            var slice = data.Length > 300 ? data.Slice(0, 300) : data;
+            var text = Encoding.UTF8.GetString(slice.ToArray());
+            return data.Length > 300 ? text + "..." : text;
+        }
+
+        private enum FrameKind { Chunk, Done, Empty, Error, Malformed }
+
+        private readonly struct Frame
+        {
+            internal static readonly Frame DoneFrame = new Frame(FrameKind.Done, null, null, null, null, null, null);
+            internal static readonly Frame EmptyFrame = new Frame(FrameKind.Empty, null, null, null, null, null, null);
+
+            private Frame(FrameKind kind, ChatCompletionChunk? chunk, int? code, string? status, string? message, IReadOnlyList<object?>? details, string? raw)
+            {
+                Kind = kind;
+                Chunk = chunk;
+                ErrorCode = code;
+                ErrorStatus = status;
+                ErrorMessage = message;
+                ErrorDetails = details;
+                Raw = raw;
+            }
+
+            internal FrameKind Kind { get; }
+            internal ChatCompletionChunk? Chunk { get; }
+            internal int? ErrorCode { get; }
+            internal string? ErrorStatus { get; }
+            internal string? ErrorMessage { get; }
+            internal IReadOnlyList<object?>? ErrorDetails { get; }
+            internal string? Raw { get; }
+
+            internal static Frame FromChunk(ChatCompletionChunk chunk) => new Frame(FrameKind.Chunk, chunk, null, null, null, null, null);
+
+            internal static Frame ErrorFrame(int? code, string? status, string? message, IReadOnlyList<object?> details, string raw)
+                => new Frame(FrameKind.Error, null, code, status, message, details, raw);
+
+            internal static Frame Malformed(string why, string raw) => new Frame(FrameKind.Malformed, null, null, null, why, null, raw);
+        }
+    }
+}

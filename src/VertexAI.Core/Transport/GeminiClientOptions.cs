@@ -1,0 +1,31 @@
+using System;
+using System.Net.Http;
+using VertexAI.Auth;
+
+namespace VertexAI
+{
+    /// <summary>How a <see cref="GeminiClient"/> reaches Vertex AI.</summary>
+    public sealed class GeminiClientOptions
+    {
+        /// <summary>Where requests go.</summary>
+        public VertexEndpoint? Endpoint { get; set; }
+
+        /// <summary>Where tokens come from; defaults to the session's Application Default Credentials.</summary>
+        public IAccessTokenSource? TokenSource { get; set; }
+
+        /// <summary>The HttpClient to use; defaults to one shared by the whole process.</summary>
+        public HttpClient? HttpClient { get; set; }
+
+        /// <summary>Limit for one attempt: the whole response, or for a stream its headers. Default 5 minutes.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>Longest silence allowed between two stream events before the stream counts as stalled. Default 2 minutes.</summary>
+        public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+        /// <summary>Retry rules.</summary>
+        public RetryPolicy Retry { get; set; } = new RetryPolicy();
+
+        /// <summary>Where verbose and debug messages go.</summary>
+        public IGeminiLog Log { get; set; } = NullGeminiLog.Instance;
+    }
+}
