@@ -45,11 +45,16 @@ namespace VertexAI.Streaming
                     {
                         moved = await enumerator.MoveNextAsync().ConfigureAwait(false);
                     }
+                    catch (Exception) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // Whatever the aborted read threw, the caller asked to stop: say so, not "connection broke".
+                        throw new OperationCanceledException(cancellationToken);
+                    }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
                         throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null);
                     }
-                    catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+                    catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException)
                     {
                         throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex);
                     }

@@ -121,11 +121,18 @@ namespace VertexAI
             accumulator ??= new StreamAccumulator();
             using var exchange = await SendAsync(body, model, stream: true, 1, cancellationToken).ConfigureAwait(false);
             var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
-            if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0
-                && contentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0)
+            if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
             {
-                var text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken).ConfigureAwait(false);
-                throw GoogleErrorParser.FromResponse((int)exchange.Response.StatusCode, text, exchange.RequestId, contentType);
+                // A 200 that is not an event stream: an error object, or a proxy's page. Report what it is.
+                var text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken, MaxErrorBodyChars).ConfigureAwait(false);
+                var error = GoogleErrorParser.FromResponse((int)exchange.Response.StatusCode, text, exchange.RequestId, contentType);
+                if (error.Status is null)
+                {
+                    error = new GeminiApiException(
+                        GeminiApiException.Describe((int)exchange.Response.StatusCode, null, $"expected an event stream (text/event-stream) but got {contentType}", exchange.RequestId),
+                        (int)exchange.Response.StatusCode, null, null, null, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
+                }
+                throw error;
             }
 
             var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);

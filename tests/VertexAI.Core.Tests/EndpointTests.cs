@@ -1,0 +1,115 @@
+using VertexAI;
+using Xunit;
+
+namespace VertexAI.Core.Tests;
+
+public class EndpointTests
+{
+    private static readonly Func<string, string?> NoEnv = _ => null;
+
+    [Theory]
+    [InlineData("us-central1", "v1", null, "https://us-central1-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-central1/endpoints/openapi/chat/completions")]
+    [InlineData("global", "v1", null, "https://aiplatform.googleapis.com/v1/projects/my-proj/locations/global/endpoints/openapi/chat/completions")]
+    [InlineData("global", "v1beta1", null, "https://aiplatform.googleapis.com/v1beta1/projects/my-proj/locations/global/endpoints/openapi/chat/completions")]
+    [InlineData("europe-west4", "v1beta1", "1234567890", "https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/my-proj/locations/europe-west4/endpoints/1234567890/chat/completions")]
+    [InlineData("global", "v1beta1", "987", "https://aiplatform.googleapis.com/v1beta1/projects/my-proj/locations/global/endpoints/987/chat/completions")]
+    public void Builds_the_documented_urls(string location, string version, string? endpoint, string expected)
+    {
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "my-proj", Location = location, ApiVersion = version, EndpointId = endpoint }, null, NoEnv);
+        Assert.Equal(expected, e.ChatCompletionsUri.AbsoluteUri);
+        Assert.Equal(endpoint is null, e.IsManaged);
+    }
+
+    [Fact]
+    public void Version_defaults_to_v1_and_model_gets_the_google_prefix_on_the_managed_endpoint()
+    {
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "gemini-2.0-flash-001" }, null, NoEnv);
+        Assert.Equal("v1", e.ApiVersion);
+        Assert.Equal("google/gemini-2.0-flash-001", e.Model);
+        var other = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "meta/llama-3.1-405b" }, null, NoEnv);
+        Assert.Equal("meta/llama-3.1-405b", other.Model);
+        var fallback = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1" }, null, NoEnv);
+        Assert.Equal("google/" + VertexEndpoint.DefaultModel, fallback.Model);
+    }
+
+    [Fact]
+    public void Self_deployed_endpoint_sends_no_model_unless_given_and_never_prefixes_it()
+    {
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42" }, null, NoEnv);
+        Assert.Null(e.Model);
+        var m = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42", Model = "gemma-2-9b-it" }, null, NoEnv);
+        Assert.Equal("gemma-2-9b-it", m.Model);
+    }
+
+    [Fact]
+    public void Explicit_values_win_over_session_defaults_which_win_over_the_environment()
+    {
+        var env = new Dictionary<string, string?> { ["GOOGLE_CLOUD_PROJECT"] = "env-project", ["GOOGLE_CLOUD_LOCATION"] = "asia-northeast1" };
+        Func<string, string?> read = k => env.TryGetValue(k, out var v) ? v : null;
+        var session = new EndpointSettings { Project = "session-project" };
+
+        Assert.Equal("explicit-project", VertexEndpoint.Resolve(new EndpointSettings { Project = "explicit-project" }, session, read).Project);
+        var fromSession = VertexEndpoint.Resolve(new EndpointSettings(), session, read);
+        Assert.Equal("session-project", fromSession.Project);
+        Assert.Equal("asia-northeast1", fromSession.Location);
+        Assert.Equal("env-project", VertexEndpoint.Resolve(null, null, read).Project);
+    }
+
+    [Fact]
+    public void Missing_project_and_location_are_named_in_the_error()
+    {
+        var both = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings(), null, NoEnv));
+        Assert.Contains("-Project", both.Message);
+        Assert.Contains("GOOGLE_CLOUD_PROJECT", both.Message);
+        Assert.Contains("-Location", both.Message);
+        var location = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456" }, null, NoEnv));
+        Assert.DoesNotContain("-Project", location.Message);
+        Assert.Contains("GOOGLE_CLOUD_LOCATION", location.Message);
+        Assert.Equal("Location", location.ParamName);
+    }
+
+    [Theory]
+    [InlineData("Project", "My Project")]
+    [InlineData("Location", "us central1")]
+    [InlineData("ApiVersion", "v2")]
+    [InlineData("Endpoint", "ep/../x")]
+    [InlineData("Model", "gemini 2.5")]
+    public void Malformed_values_are_rejected_naming_the_parameter(string param, string value)
+    {
+        var s = new EndpointSettings { Project = "p-123456", Location = "us-central1" };
+        switch (param)
+        {
+            case "Project": s.Project = value; break;
+            case "Location": s.Location = value; break;
+            case "ApiVersion": s.ApiVersion = value; break;
+            case "Endpoint": s.EndpointId = value; break;
+            case "Model": s.Model = value; break;
+        }
+        var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, null, NoEnv));
+        Assert.Equal(param, ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://[::1]:5000/", true)]
+    [InlineData("http://127.8.9.10/", true)]
+    [InlineData("https://proxy.example.com/", true)]
+    [InlineData("http://10.0.0.5/", false)]
+    [InlineData("http://aiplatform.googleapis.com/", false)]
+    [InlineData("ftp://127.0.0.1/", false)]
+    public void Plain_http_is_allowed_only_to_loopback(string uri, bool allowed)
+    {
+        var s = new EndpointSettings { Project = "p-123456", Location = "us-central1", BaseUri = new Uri(uri) };
+        if (allowed)
+        {
+            var e = VertexEndpoint.Resolve(s, null, NoEnv);
+            Assert.StartsWith(uri.TrimEnd('/') + "/v1/projects/p-123456/locations/us-central1/endpoints/openapi/chat/completions", e.ChatCompletionsUri.AbsoluteUri);
+        }
+        else
+        {
+            var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, null, NoEnv));
+            Assert.Equal("BaseUri", ex.ParamName);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using VertexAI;
+using VertexAI.Emulator;
+using Xunit;
+
+namespace VertexAI.Core.Tests;
+
+public class StreamingTests : IClassFixture<EmulatorFixture>
+{
+    private readonly EmulatorFixture _f;
+
+    public StreamingTests(EmulatorFixture f) => _f = f;
+
+    private static string ChunkJson(string text, string? finish = null)
+        => "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"google/gemini-2.0-flash-001\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\""
+           + text + "\"}" + (finish is null ? "" : ",\"finish_reason\":\"" + finish + "\"") + "}]}";
+
+    [Fact]
+    public async Task The_first_chunk_arrives_before_the_server_sends_the_second()
+    {
+        var firstSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
+            SseStep.Data(ChunkJson("first ")), SseStep.Signal(firstSent),
+            SseStep.WaitFor(gate.Task),
+            SseStep.Data(ChunkJson("second", "stop")), SseStep.Signal(secondSent), SseStep.Done()));
+
+        var client = _f.Client();
+        await using var e = client.StreamChunksAsync(EmulatorFixture.UserPrompt("go")).GetAsyncEnumerator();
+        var move = e.MoveNextAsync().AsTask();
+        // A client that buffered the body would wait here for the gate, which only this test opens.
+        var winner = await Task.WhenAny(move, Task.Delay(TimeSpan.FromSeconds(15)));
+        Assert.Same(move, winner);
+        Assert.True(await move);
+        Assert.Equal("first ", e.Current.Text);
+        Assert.False(secondSent.Task.IsCompleted, "the second event must not have been sent yet");
+
+        gate.SetResult();
+        Assert.True(await e.MoveNextAsync());
+        Assert.Equal("second", e.Current.Text);
+        Assert.False(await e.MoveNextAsync());
+        Assert.True(secondSent.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Deterministic_echo_streams_word_by_word_and_assembles()
+    {
+        var chunks = new List<ChatCompletionChunk>();
+        var completion = await _f.Client().StreamAsync(EmulatorFixture.UserPrompt("tell me three words"), chunks.Add);
+        Assert.True(chunks.Count >= 3);
+        Assert.Equal("Echo: tell me three words", string.Concat(chunks.Select(c => c.Text)));
+        Assert.Equal("Echo: tell me three words", completion.Content);
+        Assert.Equal("stop", completion.FinishReason);
+        Assert.NotNull(completion.Usage);
+        Assert.Equal("assistant", completion.Message!.Role);
+    }
+
+    [Fact]
+    public async Task An_error_object_mid_stream_becomes_a_stream_exception_with_the_partial_text()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
+            SseStep.Data(ChunkJson("partial ")),
+            SseStep.Data("""{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}""")));
+        var chunks = new List<ChatCompletionChunk>();
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), chunks.Add));
+        Assert.Single(chunks);
+        Assert.Equal(503, ex.HttpStatus);
+        Assert.Equal("UNAVAILABLE", ex.Status);
+        Assert.Equal("The model is overloaded.", ex.ErrorMessage);
+        Assert.Equal(1, ex.ChunksReceived);
+        Assert.Equal("partial ", ex.PartialCompletion!.Content);
+    }
+
+    [Fact]
+    public async Task An_error_array_mid_stream_is_read_too()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
+            SseStep.Data("""[{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}]""")));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Equal(429, ex.HttpStatus);
+        Assert.Equal("RESOURCE_EXHAUSTED", ex.Status);
+        Assert.Equal(0, ex.ChunksReceived);
+        Assert.Null(ex.PartialCompletion);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_before_done_is_reported_with_what_arrived()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("one ")), SseStep.Data(ChunkJson("two ")), SseStep.Abort()));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Equal(2, ex.ChunksReceived);
+        Assert.Equal("one two ", ex.PartialCompletion!.Content);
+        Assert.Contains("2 chunk", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_clean_end_without_done_is_an_error_unless_every_choice_finished()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("one "))));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Contains("[DONE]", ex.Message);
+
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("all", "stop"))));
+        var done = await _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { });
+        Assert.Equal("all", done.Content);
+    }
+
+    [Fact]
+    public async Task A_malformed_event_names_the_problem_and_keeps_the_partial()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("ok ")), SseStep.Raw("data: {\"choices\": [tru\n\n"), SseStep.Done()));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Contains("not valid JSON", ex.Message);
+        Assert.Contains("{\"choices\": [tru", ex.Message);
+        Assert.Equal("ok ", ex.PartialCompletion!.Content);
+    }
+
+    [Fact]
+    public async Task Comments_crlf_framing_and_multi_line_data_are_handled_by_the_sse_parser()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
+            SseStep.Raw(": keep-alive\r\n\r\n"),
+            SseStep.Raw("data: " + ChunkJson("a") + "\r\n\r\n"),
+            SseStep.Raw("data: {\"choices\":[{\"index\":0,\n" + "data: \"delta\":{\"content\":\"b\"},\"finish_reason\":\"stop\"}]}\n\n"),
+            SseStep.Done()));
+        var completion = await _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { });
+        Assert.Equal("ab", completion.Content);
+    }
+
+    [Fact]
+    public async Task A_stalled_stream_ends_with_a_clear_error_after_the_idle_timeout()
+    {
+        var never = new TaskCompletionSource();
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("a")), SseStep.WaitFor(never.Task)));
+        var client = _f.Client(idleTimeout: TimeSpan.FromMilliseconds(300));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => client.StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Contains("stalled", ex.Message);
+        Assert.Equal(1, ex.ChunksReceived);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_a_waiting_stream_at_once()
+    {
+        var never = new TaskCompletionSource();
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("a")), SseStep.WaitFor(never.Task)));
+        using var cts = new CancellationTokenSource();
+        var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => got.TrySetResult(), cts.Token);
+        await got.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {sw.Elapsed}");
+    }
+}

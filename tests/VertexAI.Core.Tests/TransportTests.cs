@@ -1,0 +1,149 @@
+using VertexAI;
+using VertexAI.Emulator;
+using Xunit;
+
+namespace VertexAI.Core.Tests;
+
+public class TransportTests : IClassFixture<EmulatorFixture>
+{
+    private readonly EmulatorFixture _f;
+
+    public TransportTests(EmulatorFixture f) => _f = f;
+
+    [Fact]
+    public async Task Non_streaming_deterministic_reply_parses()
+    {
+        var completion = await _f.Client().CompleteAsync(EmulatorFixture.UserPrompt("hello there"));
+        Assert.Equal("Echo: hello there", completion.Content);
+        Assert.Equal("chat.completion", completion.Object);
+        Assert.Equal("google/gemini-2.0-flash-001", completion.Model);
+        Assert.Equal("stop", completion.FinishReason);
+        Assert.True(completion.Usage!.TotalTokens > 0);
+    }
+
+    [Theory]
+    [InlineData(400, "INVALID_ARGUMENT", false)]
+    [InlineData(401, "UNAUTHENTICATED", false)]
+    [InlineData(403, "PERMISSION_DENIED", false)]
+    [InlineData(404, "NOT_FOUND", false)]
+    [InlineData(429, "RESOURCE_EXHAUSTED", true)]
+    [InlineData(500, "INTERNAL", true)]
+    [InlineData(503, "UNAVAILABLE", true)]
+    public async Task Google_errors_become_the_exception_with_every_field(int status, string googleStatus, bool asArray)
+    {
+        var headers = new Dictionary<string, string> { ["x-request-id"] = "req-" + status };
+        var retries = 2;
+        // Transient errors are retried, so script one answer per attempt.
+        var answers = GeminiApiException.IsTransientStatus(status) ? retries + 1 : 1;
+        for (var i = 0; i < answers; i++)
+        {
+            _f.Emulator.Scenarios.Enqueue(Scenario.GoogleError(status, googleStatus, "message for " + status, asArray, headers,
+                """[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"REASON_""" + status + "\"}]"));
+        }
+        _f.Emulator.ClearLog();
+        var client = _f.Client(retry: new RetryPolicy { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) });
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Equal(status, ex.HttpStatus);
+        Assert.Equal(googleStatus, ex.Status);
+        Assert.Equal("message for " + status, ex.ErrorMessage);
+        Assert.Equal("req-" + status, ex.RequestId);
+        Assert.Equal("REASON_" + status, ex.Reason);
+        Assert.Contains("message for " + status, ex.Message);
+        Assert.Equal(answers, ex.Attempts);
+        Assert.Equal(answers, _f.Emulator.ChatRequests.Count);
+        Assert.Equal(0, _f.Emulator.Scenarios.Count);
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_retried_after_the_server_wait_and_then_succeeds()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.FromSeconds(1)));
+        _f.Emulator.ClearLog();
+        var log = new ListLog();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var completion = await _f.Client(log: log).CompleteAsync(EmulatorFixture.UserPrompt("after wait"));
+        Assert.Equal("Echo: after wait", completion.Content);
+        Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {sw.Elapsed}");
+        var requests = _f.Emulator.ChatRequests;
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(950));
+        Assert.Contains(log.Lines, l => l.Contains("Retry 1 of 3 in 1 s after HTTP 429 RESOURCE_EXHAUSTED"));
+    }
+
+    [Fact]
+    public async Task A_server_wait_longer_than_the_cap_is_refused_and_said()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.FromSeconds(600)));
+        _f.Emulator.ClearLog();
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => _f.Client().CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Equal(429, ex.HttpStatus);
+        Assert.Equal(TimeSpan.FromSeconds(600), ex.RetryAfter);
+        Assert.Contains("600 s", ex.Message);
+        Assert.Single(_f.Emulator.ChatRequests);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_retried()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.DropConnection());
+        _f.Emulator.ClearLog();
+        var completion = await _f.Client().CompleteAsync(EmulatorFixture.UserPrompt("again"));
+        Assert.Equal("Echo: again", completion.Content);
+        Assert.Equal(2, _f.Emulator.ChatRequests.Count);
+    }
+
+    [Fact]
+    public async Task Dropped_connections_past_the_retry_budget_fail_as_connection_failures()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.DropConnection(), Scenario.DropConnection());
+        var client = _f.Client(retry: new RetryPolicy { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1) });
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.True(ex.IsConnectionFailure);
+        Assert.Null(ex.HttpStatus);
+        Assert.Equal(2, ex.Attempts);
+        Assert.Contains("Could not reach Vertex AI", ex.Message);
+    }
+
+    [Fact]
+    public async Task Validation_errors_from_the_server_are_not_retried()
+    {
+        _f.Emulator.ClearLog();
+        var request = new ChatRequest { Model = "google/gemini-2.0-flash-001", Messages = { new ChatMessage("tool", "result without id") } };
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => _f.Client().CompleteAsync(request));
+        Assert.Equal(400, ex.HttpStatus);
+        Assert.Equal("INVALID_ARGUMENT", ex.Status);
+        Assert.Contains("tool_call_id", ex.ErrorMessage);
+        Assert.Single(_f.Emulator.ChatRequests);
+    }
+
+    [Fact]
+    public async Task An_empty_message_list_is_refused_before_any_request()
+    {
+        _f.Emulator.ClearLog();
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _f.Client().CompleteAsync(new ChatRequest()));
+        Assert.Contains("no messages", ex.Message);
+        Assert.Empty(_f.Emulator.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Verbose_log_tells_url_model_status_and_timing_but_never_the_token()
+    {
+        var log = new ListLog();
+        await _f.Client(log: log).CompleteAsync(EmulatorFixture.UserPrompt("x"));
+        var all = string.Join("\n", log.Lines);
+        Assert.Contains("POST " + _f.Emulator.BaseUri + "v1/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions", all);
+        Assert.Contains("model google/gemini-2.0-flash-001", all);
+        Assert.Contains("HTTP 200 after", all);
+        Assert.Contains("Completed in", all);
+        Assert.DoesNotContain(_f.Emulator.DefaultToken, all);
+    }
+
+    [Fact]
+    public async Task A_caller_request_object_is_not_modified()
+    {
+        var request = EmulatorFixture.UserPrompt("x");
+        await _f.Client().StreamAsync(request, _ => { });
+        Assert.Null(request.Model);
+        Assert.False(request.Stream);
+    }
+}
