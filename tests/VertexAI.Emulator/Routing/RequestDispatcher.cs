@@ -21,7 +21,7 @@ internal sealed class RequestDispatcher(
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             // The client left or the emulator is stopping; there is nobody to answer.
-            context.Abort();
+            PlaybackContext.Abort(context);
         }
     }
 
@@ -49,7 +49,12 @@ internal sealed class RequestDispatcher(
             route);
         context.Response.OnStarting(() =>
         {
-            recorded.SetResponseStatus(context.Response.StatusCode);
+            // Kestrel still "starts" a response for an aborted exchange; nothing reaches the client then.
+            if (!PlaybackContext.WasAborted(context))
+            {
+                recorded.SetResponseStatus(context.Response.StatusCode);
+            }
+
             return Task.CompletedTask;
         });
         log.Add(recorded);

@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace VertexAI.Emulator;
 
@@ -69,12 +71,39 @@ internal sealed class SignalStep(TaskCompletionSource sent) : SseStep
     }
 }
 
-/// <summary>Resets the connection mid-stream.</summary>
+/// <summary>
+/// Cuts the connection mid-stream. A plain reset could destroy events the client has not read yet, so the send
+/// side is shut first (a FIN behind the data already written): the client reads everything sent, then hits the
+/// end of the connection inside the chunked body. The socket is torn down once the client lets go.
+/// </summary>
 internal sealed class AbortStep : SseStep
 {
-    internal override Task<bool> RunAsync(PlaybackContext context)
+    /// <summary>How long a half-closed connection may wait for the client before it is reset anyway.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Kestrel's flush only hands bytes to its transport pipe; the socket sender writes them a moment later and
+    /// there is no signal for that. Shutting the socket before then would lose them, so give it this long.
+    /// </summary>
+    private static readonly TimeSpan Drain = TimeSpan.FromMilliseconds(100);
+
+    internal override async Task<bool> RunAsync(PlaybackContext context)
     {
+        if (context.Http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            try
+            {
+                await Task.Delay(Drain, context.Cancellation);
+                socket.Shutdown(SocketShutdown.Send);
+                await Task.Delay(Linger, context.Cancellation);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The client closed its end, or the emulator is stopping: either way, reset below.
+            }
+        }
+
         context.Abort();
-        return Task.FromResult(false);
+        return false;
     }
 }
