@@ -67,15 +67,19 @@ public sealed class RoutingTests : EmulatorTestBase
     [Fact]
     public async Task The_server_does_not_listen_on_other_interfaces()
     {
-        var other = Dns.GetHostAddresses(Dns.GetHostName())
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
-        if (other is null)
+        // IPv6 loopback would answer if Kestrel bound [::] or "localhost"; other addresses if it bound 0.0.0.0.
+        var probes = Dns.GetHostAddresses(Dns.GetHostName())
+            .Where(a => !IPAddress.IsLoopback(a))
+            .Prepend(IPAddress.IPv6Loopback)
+            .ToList();
+        foreach (var address in probes)
         {
-            return; // no non-loopback IPv4 address on this machine: nothing to probe
+            using var client = new TcpClient(address.AddressFamily);
+            await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(address, Emulator.BaseUri.Port));
         }
 
-        using var client = new TcpClient();
-        await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(other, Emulator.BaseUri.Port));
+        using var loopback = new TcpClient();
+        await loopback.ConnectAsync(IPAddress.Loopback, Emulator.BaseUri.Port);
     }
 
     [Fact]

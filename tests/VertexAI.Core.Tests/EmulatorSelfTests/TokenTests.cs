@@ -50,6 +50,16 @@ public sealed class TokenTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task Googles_own_token_audience_is_accepted_as_Google_Apis_Auth_signs_for_it()
+    {
+        var key = JsonNode.Parse(Emulator.CreateServiceAccountKeyJson())!;
+        var claims = Claims(key);
+        claims["aud"] = "https://oauth2.googleapis.com/token";
+        var token = await RequestTokenAsync(SignJwt(key, claims), expectedStatus: 200);
+        Assert.StartsWith("ya29.", token["access_token"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TokenLifetime_can_change_at_run_time()
     {
         var key = JsonNode.Parse(Emulator.CreateServiceAccountKeyJson())!;
@@ -93,7 +103,7 @@ public sealed class TokenTests : EmulatorTestBase
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         switch (what)
         {
-            case "aud": claims["aud"] = "https://oauth2.googleapis.com/token"; break;
+            case "aud": claims["aud"] = "https://example.com/token"; break;
             case "scope": claims["scope"] = "https://www.googleapis.com/auth/userinfo.email"; break;
             case "expired": claims["iat"] = now - 7200; claims["exp"] = now - 3600; break;
             case "too-long": claims["exp"] = now + 7200; break;

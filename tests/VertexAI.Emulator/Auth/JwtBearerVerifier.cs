@@ -10,13 +10,24 @@ internal sealed class JwtBearerVerifier(CredentialRegistry registry)
 {
     public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
+    /// <summary>
+    /// Audiences Google's own token endpoint accepts; Google.Apis.Auth always signs for the first one, whatever
+    /// <c>token_uri</c> says, and only posts to <c>token_uri</c>.
+    /// </summary>
+    private static readonly string[] GoogleTokenAudiences =
+    [
+        "https://oauth2.googleapis.com/token",
+        "https://www.googleapis.com/oauth2/v4/token",
+        "https://accounts.google.com/o/oauth2/token",
+    ];
+
     /// <summary>Google tolerates this much clock difference between client and server.</summary>
     private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
 
     /// <summary>Google refuses assertions valid for longer than an hour.</summary>
     private static readonly TimeSpan MaxAssertionLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>Checks a JWT-bearer grant assertion: signature, <c>aud</c> = token URI, cloud-platform scope, times.</summary>
+    /// <summary>Checks a JWT-bearer grant assertion: signature, <c>aud</c> = token URI (or Google's), cloud-platform scope, times.</summary>
     /// <returns>null when valid, else an <c>error_description</c>.</returns>
     public string? VerifyAssertion(string assertion, Uri tokenUri)
     {
@@ -25,9 +36,10 @@ internal sealed class JwtBearerVerifier(CredentialRegistry registry)
             return error;
         }
 
-        if (!TryGetString(claims, "aud", out var aud) || !SameUri(aud, tokenUri))
+        TryGetString(claims, "aud", out var aud);
+        if (!SameUri(aud, tokenUri) && !GoogleTokenAudiences.Contains(aud))
         {
-            return $"Invalid JWT: aud must be {tokenUri}.";
+            return $"Invalid JWT: aud must be {tokenUri} or {GoogleTokenAudiences[0]}, not '{aud}'.";
         }
 
         if (!TryGetString(claims, "scope", out var scope)
