@@ -194,6 +194,10 @@ public sealed class TokenTests : EmulatorTestBase
         Assert.Equal(200, (int)root.StatusCode);
         Assert.Equal("Google", root.Headers.GetValues("Metadata-Flavor").Single());
         Assert.Equal(0, Emulator.TokenRequestCount);
+
+        // A chat body posted to the root by mistake must not look like success.
+        using var post = await PostChatAsync(UserRequest("Hi"), path: "");
+        Assert.Equal(405, (int)post.StatusCode);
     }
 
     private async Task<JsonNode> RequestTokenAsync(string assertion, int expectedStatus)

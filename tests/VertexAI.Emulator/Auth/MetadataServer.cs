@@ -11,6 +11,11 @@ internal static class MetadataServer
         return string.Equals(context.Request.Headers["Metadata-Flavor"], "Google", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The metadata server only serves GET; anything else is a client bug worth a loud answer.</summary>
+    public static Task MethodNotAllowedAsync(HttpContext context) =>
+        JsonReply.WriteTextAsync(context, StatusCodes.Status405MethodNotAllowed,
+            $"Method {context.Request.Method} is not allowed on the metadata server.\n", "text/plain; charset=utf-8");
+
     public static Task ForbiddenAsync(HttpContext context) =>
         JsonReply.WriteTextAsync(context, StatusCodes.Status403Forbidden,
             "Missing required header \"Metadata-Flavor\": \"Google\"\n", "text/plain; charset=utf-8");
@@ -18,6 +23,12 @@ internal static class MetadataServer
     /// <summary>Answers the metadata ping and a few plain-text values; false when the path is not one of them.</summary>
     public static async Task<bool> TryHandleAsync(HttpContext context, string path)
     {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await MethodNotAllowedAsync(context);
+            return true;
+        }
+
         if (path == "/")
         {
             // The ping: credential libraries only look at the response header.

@@ -78,6 +78,12 @@ internal sealed class TokenIssuer(
     public async Task HandleMetadataTokenAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requestCount);
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await MetadataServer.MethodNotAllowedAsync(context);
+            return;
+        }
+
         if (!MetadataServer.CheckFlavor(context))
         {
             await MetadataServer.ForbiddenAsync(context);
