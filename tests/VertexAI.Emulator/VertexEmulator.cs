@@ -131,7 +131,8 @@ public sealed class VertexEmulator : IAsyncDisposable
 
     /// <summary>
     /// Returns an <c>authorized_user</c> ADC file whose refresh token <c>/token</c> accepts
-    /// (<c>grant_type=refresh_token</c>); its <c>token_uri</c> is <see cref="TokenUri"/>.
+    /// (<c>grant_type=refresh_token</c>); its <c>token_uri</c> is <see cref="TokenUri"/>. Google.Apis.Auth 1.78 ignores
+    /// <c>token_uri</c> for user credentials, so use it through a flow whose token server URL is <see cref="TokenUri"/>.
     /// </summary>
     public string CreateAuthorizedUserJson() => _credentials.CreateAuthorizedUserJson(TokenUri);
 
@@ -160,9 +161,9 @@ public sealed class VertexEmulator : IAsyncDisposable
         DisposeOwned();
     }
 
-    private void DisposeOwned()
-    {
-        _shutdown.Dispose();
-        _credentials.Dispose();
-    }
+    /// <summary>
+    /// The shutdown source is only cancelled, never disposed: a request that outlived the stop timeout may still
+    /// link to its token.
+    /// </summary>
+    private void DisposeOwned() => _credentials.Dispose();
 }
