@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+
+namespace VertexAI.Emulator;
+
+/// <summary>One request as the emulator received it, for assertions in tests.</summary>
+public sealed class RecordedRequest
+{
+    private int _responseStatus;
+
+    internal RecordedRequest(
+        string method,
+        string path,
+        string queryString,
+        IReadOnlyDictionary<string, string> headers,
+        string body,
+        JsonNode? json,
+        DateTimeOffset receivedAt,
+        string kind,
+        ChatRoute? route)
+    {
+        Method = method;
+        Path = path;
+        QueryString = queryString;
+        Headers = headers;
+        Body = body;
+        Json = json;
+        ReceivedAt = receivedAt;
+        Kind = kind;
+        ApiVersion = route?.ApiVersion;
+        Project = route?.Project;
+        Location = route?.Location;
+        EndpointId = route?.EndpointId;
+    }
+
+    /// <summary>HTTP method, e.g. <c>POST</c>.</summary>
+    public string Method { get; }
+
+    /// <summary>Request path, e.g. <c>/v1/projects/p/locations/l/endpoints/openapi/chat/completions</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>Query string including the leading <c>?</c>, or empty.</summary>
+    public string QueryString { get; }
+
+    /// <summary>Request headers; keys compare case-insensitively, repeated headers are joined with <c>", "</c>.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>Raw body text (the form body for <c>/token</c>).</summary>
+    public string Body { get; }
+
+    /// <summary>The body parsed as JSON, or null when it is not JSON.</summary>
+    public JsonNode? Json { get; }
+
+    /// <summary>When the emulator received the request.</summary>
+    public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary><c>chat</c>, <c>token</c>, <c>metadata</c> or <c>other</c>.</summary>
+    public string Kind { get; }
+
+    /// <summary><c>v1</c> or <c>v1beta1</c> (as sent) for chat-shaped paths, else null.</summary>
+    public string? ApiVersion { get; }
+
+    /// <summary>Project from a chat-shaped path, else null.</summary>
+    public string? Project { get; }
+
+    /// <summary>Location from a chat-shaped path, else null.</summary>
+    public string? Location { get; }
+
+    /// <summary>Endpoint id from a chat-shaped path: <c>openapi</c> for managed Gemini, else the self-deployed id.</summary>
+    public string? EndpointId { get; }
+
+    /// <summary>True when <see cref="EndpointId"/> is <c>openapi</c>.</summary>
+    public bool IsManaged => EndpointId == "openapi";
+
+    /// <summary>Status the emulator answered with; 0 while unanswered or when the connection was dropped first.</summary>
+    public int ResponseStatus => Volatile.Read(ref _responseStatus);
+
+    internal void SetResponseStatus(int status) => Volatile.Write(ref _responseStatus, status);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Method} {Path}{QueryString} -> {ResponseStatus}";
+}

@@ -1,0 +1,28 @@
+namespace VertexAI.Emulator;
+
+/// <summary>A deterministic answer, independent of how it is sent (one JSON body or SSE chunks).</summary>
+internal sealed record Reply(
+    string Id,
+    long Created,
+    string Model,
+    IReadOnlyList<ReplyChoice> Choices,
+    ReplyUsage Usage,
+    bool StreamFunctionCallArguments);
+
+/// <summary>One choice: text content, tool calls, or an image (then <see cref="Content"/> is null).</summary>
+internal sealed record ReplyChoice(
+    int Index,
+    string FinishReason,
+    string? Content,
+    IReadOnlyList<ReplyToolCall> ToolCalls,
+    string? ImageBase64,
+    string? MessageThoughtSignature);
+
+/// <summary>A function call; only the first call of a turn carries a thought signature, as with Gemini.</summary>
+internal sealed record ReplyToolCall(string Id, string Name, string Arguments, string? ThoughtSignature);
+
+/// <summary>Token counts; Vertex's total includes reasoning tokens.</summary>
+internal sealed record ReplyUsage(int PromptTokens, int CompletionTokens, int? ReasoningTokens)
+{
+    public int TotalTokens => PromptTokens + CompletionTokens + (ReasoningTokens ?? 0);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+
+namespace VertexAI.Emulator;
+
+/// <summary>
+/// <c>POST /{v1|v1beta1}/projects/{p}/locations/{l}/endpoints/{e}/chat/completions</c>:
+/// auth, then a scripted scenario if one is waiting, else validation and the deterministic reply.
+/// </summary>
+internal sealed class ChatEndpoint(
+    Func<bool> requireAuth,
+    AccessTokenStore tokens,
+    JwtBearerVerifier jwtVerifier,
+    ScenarioQueue scenarios,
+    Func<Func<RecordedRequest, Scenario?>?> selector,
+    ChatRequestValidator validator,
+    ReplyBuilder replies)
+{
+    public async Task HandleAsync(HttpContext context, RecordedRequest recorded, ChatRoute route, CancellationToken cancellation)
+    {
+        if (!route.IsKnownVersion || !HttpMethods.IsPost(context.Request.Method))
+        {
+            await GoogleErrors.NotFoundAsync(context);
+            return;
+        }
+
+        // An invalid token never consumes a scenario: tests can script "the next real call" independently of auth.
+        if (requireAuth())
+        {
+            var state = CheckAuth(context);
+            if (state != TokenState.Valid)
+            {
+                await UnauthenticatedAsync(context, state, route);
+                return;
+            }
+        }
+
+        var playback = new PlaybackContext(context, cancellation);
+        var scripted = scenarios.TryDequeue(out var queued) ? queued : selector()?.Invoke(recorded);
+        if (scripted is not null)
+        {
+            await scripted.PlayAsync(playback);
+            return;
+        }
+
+        if (validator.Validate(recorded.Json, route) is { } problem)
+        {
+            await GoogleErrors.InvalidArgumentAsync(context, problem);
+            return;
+        }
+
+        var request = (JsonObject)recorded.Json!;
+        var reply = replies.Build(recorded.Body, request, route);
+        var stream = request["stream"] is JsonValue s && s.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        var answer = stream
+            ? Scenario.Stream(ChunkRenderer.Render(reply).Select(chunk => SseStep.Data(JsonReply.Serialize(chunk))).Append(SseStep.Done()))
+            : Scenario.Respond(200, JsonReply.Serialize(CompletionRenderer.Render(reply)));
+        await answer.PlayAsync(playback);
+    }
+
+    private TokenState CheckAuth(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return TokenState.Missing;
+        }
+
+        var token = header[scheme.Length..].Trim();
+        var state = tokens.Check(token);
+        return state == TokenState.Unknown && jwtVerifier.IsValidSelfSignedAccessToken(token) ? TokenState.Valid : state;
+    }
+
+    private static Task UnauthenticatedAsync(HttpContext context, TokenState state, ChatRoute route)
+    {
+        var reason = state switch
+        {
+            TokenState.Expired => "ACCESS_TOKEN_EXPIRED",
+            TokenState.Missing => "CREDENTIALS_MISSING",
+            _ => "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+        };
+        var method = $"google.cloud.aiplatform.{route.ApiVersion}.PredictionService.ChatCompletions";
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
+        return GoogleErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "UNAUTHENTICATED",
+            GoogleErrors.UnauthenticatedMessage, GoogleErrors.ErrorInfo(reason, method));
+    }
+}

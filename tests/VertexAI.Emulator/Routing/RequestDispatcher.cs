@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VertexAI.Emulator;
+
+/// <summary>The emulator's only middleware: records every request, then routes it by path.</summary>
+internal sealed class RequestDispatcher(
+    RequestLog log,
+    ChatEndpoint chat,
+    TokenIssuer tokenIssuer,
+    CancellationToken shutdown)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown);
+        try
+        {
+            await DispatchAsync(context, linked.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client left or the emulator is stopping; there is nobody to answer.
+            PlaybackContext.Abort(context);
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, CancellationToken cancellation)
+    {
+        var request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync(cancellation);
+        }
+
+        var path = request.Path.Value ?? "/";
+        var route = ChatRoute.TryParse(path);
+        var kind = Classify(path, route, request.Method);
+        var recorded = new RecordedRequest(
+            request.Method,
+            path,
+            request.QueryString.Value ?? string.Empty,
+            request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value.ToArray()), StringComparer.OrdinalIgnoreCase),
+            body,
+            TryParseJson(body),
+            DateTimeOffset.UtcNow,
+            kind,
+            route);
+        context.Response.OnStarting(() =>
+        {
+            // Kestrel still "starts" a response for an aborted exchange; nothing reaches the client then.
+            if (!PlaybackContext.WasAborted(context))
+            {
+                recorded.SetResponseStatus(context.Response.StatusCode);
+            }
+
+            return Task.CompletedTask;
+        });
+        log.Add(recorded);
+
+        switch (kind)
+        {
+            case "chat":
+                await chat.HandleAsync(context, recorded, route!, cancellation);
+                return;
+            case "token":
+                await tokenIssuer.HandleTokenAsync(context, body);
+                return;
+            case "metadata" when path == TokenIssuer.MetadataTokenPath:
+                await tokenIssuer.HandleMetadataTokenAsync(context);
+                return;
+            case "metadata" when await MetadataServer.TryHandleAsync(context, path):
+                return;
+            default:
+                await GoogleErrors.NotFoundAsync(context);
+                return;
+        }
+    }
+
+    private static string Classify(string path, ChatRoute? route, string method)
+    {
+        if (route is { IsKnownVersion: true } && HttpMethods.IsPost(method))
+        {
+            return "chat";
+        }
+
+        if (path == TokenIssuer.TokenPath)
+        {
+            return "token";
+        }
+
+        return path == "/" || path.StartsWith(MetadataServer.Prefix, StringComparison.Ordinal) ? "metadata" : "other";
+    }
+
+    /// <summary>Any body that parses is JSON, whatever its Content-Type (curl -d sends a form type).</summary>
+    private static JsonNode? TryParseJson(string body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
