@@ -51,8 +51,9 @@ public class AuthTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task A_token_is_refreshed_from_its_own_expires_in_not_an_assumed_hour()
     {
-        // 400 s tokens: fresh at first; Google.Apis.Auth stops using a token 5 minutes before its expiry.
-        var clock = new FakeClock(DateTime.UtcNow);
+        // 400 s tokens: fresh at first (more than Google.Apis.Auth's 6-minute refresh window away from expiry).
+        // Starts 5 minutes back so the JWTs it dates stay within the token server's clock-skew allowance throughout.
+        var clock = new FakeClock(DateTime.UtcNow.AddMinutes(-5));
         var key = JsonNode.Parse(_f.Emulator.CreateServiceAccountKeyJson("clock@emulator-project.iam.gserviceaccount.com"))!;
         var initializer = new ServiceAccountCredential.Initializer((string)key["client_email"]!, _f.Emulator.TokenUri.ToString())
         {
@@ -73,8 +74,8 @@ public class AuthTests : IClassFixture<EmulatorFixture>
             await client.CompleteAsync(EmulatorFixture.UserPrompt("two"));
             Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
 
-            // Past expiry minus Google's 5-minute margin: the next request must fetch a new token first.
-            clock.Advance(TimeSpan.FromSeconds(75));
+            // Past the token's own expiry (400 s): the next request must carry a new token.
+            clock.Advance(TimeSpan.FromSeconds(380));
             await client.CompleteAsync(EmulatorFixture.UserPrompt("three"));
             Assert.Equal(2, _f.Emulator.TokenRequestCount - before);
             var bearers = _f.Emulator.ChatRequests.Select(BearerOf).ToList();
@@ -131,15 +132,15 @@ public class AuthTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Explicit_tokens_are_trimmed_and_never_shown()
+    public async Task Explicit_tokens_are_trimmed_and_never_shown()
     {
         var source = new StaticTokenSource("  Bearer ya29.secret-token\n");
-        Assert.Equal("ya29.secret-token", source.GetTokenAsync(default).Result);
+        Assert.Equal("ya29.secret-token", await source.GetTokenAsync(default));
         Assert.DoesNotContain("secret", source.ToString());
         Assert.DoesNotContain("secret", source.Description);
         using var secure = new System.Security.SecureString();
         foreach (var ch in "ya29.from-secure") secure.AppendChar(ch);
-        Assert.Equal("ya29.from-secure", StaticTokenSource.FromSecureString(secure).GetTokenAsync(default).Result);
+        Assert.Equal("ya29.from-secure", await StaticTokenSource.FromSecureString(secure).GetTokenAsync(default));
         Assert.Throws<ArgumentException>(() => new StaticTokenSource("two words"));
         Assert.Throws<ArgumentException>(() => new StaticTokenSource("  "));
     }

@@ -9,6 +9,9 @@ internal static class JsonAssert
     public static void Equivalent(string expected, string actual)
         => Equivalent(JsonNode.Parse(expected), JsonNode.Parse(actual));
 
+    public static void Equivalent(string expected, JsonNode? actual)
+        => Equivalent(JsonNode.Parse(expected), actual);
+
     public static void Equivalent(JsonNode? expected, JsonNode? actual)
     {
         if (!JsonNode.DeepEquals(expected, actual))
