@@ -9,6 +9,7 @@ internal sealed class RequestDispatcher(
     RequestLog log,
     ChatEndpoint chat,
     TokenIssuer tokenIssuer,
+    ControlEndpoint control,
     CancellationToken shutdown)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -35,6 +36,13 @@ internal sealed class RequestDispatcher(
         }
 
         var path = request.Path.Value ?? "/";
+        if (path.StartsWith(ControlEndpoint.Prefix, StringComparison.Ordinal))
+        {
+            // Test plumbing, not API traffic: answered without being logged.
+            await control.HandleAsync(context, path, body);
+            return;
+        }
+
         var route = ChatRoute.TryParse(path);
         var kind = Classify(path, route, request.Method);
         var recorded = new RecordedRequest(

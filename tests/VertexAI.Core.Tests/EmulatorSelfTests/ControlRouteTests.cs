@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using VertexAI.Emulator;
+using Xunit;
+
+namespace VertexAI.Core.Tests.EmulatorSelfTests;
+
+/// <summary>The HTTP control routes the Pester suite uses to read the log and script answers.</summary>
+public class ControlRouteTests : IAsyncLifetime
+{
+    private VertexEmulator _emu = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync() => _emu = await VertexEmulator.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _emu.DisposeAsync();
+    }
+
+    private HttpRequestMessage Control(HttpMethod method, string path, string? json = null, string? token = null)
+    {
+        var m = new HttpRequestMessage(method, new Uri(_emu.BaseUri, path));
+        m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _emu.DefaultToken);
+        if (json is not null) m.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        return m;
+    }
+
+    private async Task<HttpResponseMessage> ChatAsync()
+    {
+        var m = new HttpRequestMessage(HttpMethod.Post, new Uri(_emu.BaseUri, "v1/projects/p/locations/global/endpoints/openapi/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"google/m","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _emu.DefaultToken);
+        return await _http.SendAsync(m);
+    }
+
+    [Fact]
+    public async Task The_log_is_readable_and_clearable_over_http_and_control_calls_are_not_logged()
+    {
+        (await ChatAsync()).EnsureSuccessStatusCode();
+        var log = JsonNode.Parse(await (await _http.SendAsync(Control(HttpMethod.Get, "_emulator/requests"))).Content.ReadAsStringAsync())!.AsArray();
+        var entry = Assert.Single(log)!;
+        Assert.Equal("chat", (string)entry["kind"]!);
+        Assert.Equal("/v1/projects/p/locations/global/endpoints/openapi/chat/completions", (string)entry["path"]!);
+        Assert.Equal("global", (string)entry["location"]!);
+        Assert.Contains("\"content\":\"hi\"", (string)entry["body"]!);
+        Assert.Equal("Bearer " + _emu.DefaultToken, (string)entry["headers"]!["Authorization"]!);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(Control(HttpMethod.Delete, "_emulator/requests"))).StatusCode);
+        Assert.Empty(_emu.Requests);
+    }
+
+    [Fact]
+    public async Task Scenarios_can_be_enqueued_over_http()
+    {
+        var r = await _http.SendAsync(Control(HttpMethod.Post, "_emulator/scenarios",
+            """{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"slow down"},"headers":{"Retry-After":"1"},"count":2}"""));
+        Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
+        Assert.Equal(2, _emu.Scenarios.Count);
+        var first = await ChatAsync();
+        Assert.Equal(429, (int)first.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), first.Headers.RetryAfter!.Delta);
+        Assert.Contains("slow down", await first.Content.ReadAsStringAsync());
+        Assert.Equal(429, (int)(await ChatAsync()).StatusCode);
+        Assert.Equal(200, (int)(await ChatAsync()).StatusCode);
+
+        await _http.SendAsync(Control(HttpMethod.Post, "_emulator/scenarios", """{"status":503,"body":"{\"error\":{\"code\":503}}"}"""));
+        Assert.Equal(503, (int)(await ChatAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task Control_routes_need_the_default_token()
+    {
+        var r = await _http.SendAsync(Control(HttpMethod.Get, "_emulator/requests", token: "wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
+    }
+}

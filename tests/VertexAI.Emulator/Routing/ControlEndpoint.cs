@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VertexAI.Emulator;
+
+/// <summary>
+/// HTTP control routes for tests in another process (Pester), which cannot reach the in-process log and queue.
+/// Guarded by the emulator's default token; control requests are not recorded.
+/// <list type="bullet">
+/// <item><c>GET /_emulator/requests</c>: the request log as a JSON array.</item>
+/// <item><c>DELETE /_emulator/requests</c>: clears the log.</item>
+/// <item><c>POST /_emulator/scenarios</c>: enqueues a scripted answer:
+/// <c>{"status":429,"body":"...","headers":{"Retry-After":"1"},"count":1}</c>, or
+/// <c>{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"...","asArray":false},"count":4}</c>, or
+/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream.</item>
+/// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
+/// </list>
+/// </summary>
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken)
+{
+    public const string Prefix = "/_emulator/";
+
+    public async Task HandleAsync(HttpContext context, string path, string body)
+    {
+        if (context.Request.Headers.Authorization.ToString() != "Bearer " + controlToken)
+        {
+            await GoogleErrors.WriteAsync(context, 401, "UNAUTHENTICATED", "The control routes need the emulator's default token.");
+            return;
+        }
+
+        switch (path, context.Request.Method)
+        {
+            case ("/_emulator/requests", "GET"):
+                await WriteJsonAsync(context, new JsonArray(log.Snapshot().Select(Describe).ToArray()));
+                return;
+            case ("/_emulator/requests", "DELETE"):
+                log.Clear();
+                context.Response.StatusCode = 204;
+                return;
+            case ("/_emulator/scenarios", "POST"):
+                Enqueue(context, body);
+                return;
+            case ("/_emulator/scenarios", "DELETE"):
+                scenarios.Clear();
+                context.Response.StatusCode = 204;
+                return;
+            default:
+                await GoogleErrors.NotFoundAsync(context);
+                return;
+        }
+    }
+
+    private void Enqueue(HttpContext context, string body)
+    {
+        JsonObject spec;
+        try
+        {
+            spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var count = (int?)spec["count"] ?? 1;
+        for (var i = 0; i < count; i++)
+        {
+            scenarios.Enqueue(Build(spec));
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    private static Scenario Build(JsonObject spec)
+    {
+        if ((bool?)spec["drop"] == true)
+        {
+            return Scenario.DropConnection();
+        }
+
+        if (spec["googleError"] is JsonObject g)
+        {
+            return Scenario.GoogleError((int)g["status"]!, (string)g["googleStatus"]!, (string?)g["message"] ?? "scripted error",
+                (bool?)g["asArray"] ?? false, Headers(spec));
+        }
+
+        if (spec["events"] is JsonArray events)
+        {
+            var steps = events.Select(e => SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString())).ToList();
+            if ((bool?)spec["done"] ?? true)
+            {
+                steps.Add(SseStep.Done());
+            }
+
+            return Scenario.Stream(steps);
+        }
+
+        return Scenario.Respond((int?)spec["status"] ?? 200, (string?)spec["body"] ?? string.Empty, Headers(spec));
+    }
+
+    private static Dictionary<string, string>? Headers(JsonObject spec) =>
+        spec["headers"] is JsonObject h ? h.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? string.Empty) : null;
+
+    private static JsonNode Describe(RecordedRequest r) => new JsonObject
+    {
+        ["method"] = r.Method,
+        ["path"] = r.Path,
+        ["query"] = r.QueryString,
+        ["kind"] = r.Kind,
+        ["apiVersion"] = r.ApiVersion,
+        ["project"] = r.Project,
+        ["location"] = r.Location,
+        ["endpointId"] = r.EndpointId,
+        ["isManaged"] = r.IsManaged,
+        ["receivedAt"] = r.ReceivedAt.ToString("o"),
+        ["responseStatus"] = r.ResponseStatus,
+        ["headers"] = new JsonObject(r.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
+        ["body"] = r.Body,
+    };
+
+    private static async Task WriteJsonAsync(HttpContext context, JsonNode node)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(node.ToJsonString());
+    }
+}
