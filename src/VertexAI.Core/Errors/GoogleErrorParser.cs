@@ -86,7 +86,7 @@ namespace VertexAI
             return (null, null, Array.Empty<object?>());
         }
 
-        private static string DescribeNonJson(string? body, string? contentType)
+        internal static string DescribeNonJson(string? body, string? contentType)
         {
             if (string.IsNullOrWhiteSpace(body)) return "the response had no body.";
             var trimmed = body!.TrimStart();

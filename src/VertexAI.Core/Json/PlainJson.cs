@@ -40,7 +40,9 @@ namespace VertexAI.Json
                     return element.GetString();
                 case JsonValueKind.Number:
                     if (element.TryGetInt64(out var l)) return l;
-                    return element.GetDouble();
+                    if (element.TryGetDouble(out var d) && !double.IsInfinity(d)) return d;
+                    // Beyond double's range: keep the digits rather than fail or round to infinity.
+                    return element.GetRawText();
                 case JsonValueKind.True:
                     return true;
                 case JsonValueKind.False:

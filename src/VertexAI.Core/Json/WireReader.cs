@@ -183,7 +183,7 @@ namespace VertexAI.Json
                 {
                     case "id": tc.Id = Str(p.Value); break;
                     case "type": tc.Type = Str(p.Value); break;
-                    case "index": tc.Index = p.Value.ValueKind == JsonValueKind.Number ? (int?)p.Value.GetInt32() : null; break;
+                    case "index": tc.Index = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var ix) ? ix : (int?)null; break;
                     case "function" when p.Value.ValueKind == JsonValueKind.Object:
                         foreach (var fp in p.Value.EnumerateObject())
                         {
@@ -269,7 +269,8 @@ namespace VertexAI.Json
             if (e.ValueKind == JsonValueKind.Number)
             {
                 if (e.TryGetInt64(out var l)) return l;
-                return (long)e.GetDouble();
+                if (e.TryGetDouble(out var d) && d > long.MinValue && d < long.MaxValue) return (long)d;
+                return 0;
             }
             if (e.ValueKind == JsonValueKind.String && long.TryParse(e.GetString(), out var s)) return s;
             return 0;

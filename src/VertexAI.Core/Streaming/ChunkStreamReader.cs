@@ -27,11 +27,18 @@ namespace VertexAI.Streaming
         /// Reads chunks from <paramref name="body"/>. Each chunk is added to <paramref name="accumulator"/> (when given)
         /// before it is yielded, so a failure can report the partial message.
         /// </summary>
+        /// <param name="body">The response body.</param>
+        /// <param name="accumulator">Folds the chunks; a new one when null.</param>
+        /// <param name="requestId">The server's request id, for error messages.</param>
+        /// <param name="idleTimeout">The longest silence tolerated between events.</param>
+        /// <param name="cancellationToken">Stops reading.</param>
+        /// <param name="maxEventBytes">The largest event accepted (default <see cref="MaxEventBytes"/>).</param>
         public static async IAsyncEnumerable<ChatCompletionChunk> ReadAsync(Stream body, StreamAccumulator? accumulator,
-            string? requestId, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            string? requestId, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken cancellationToken = default,
+            int maxEventBytes = MaxEventBytes)
         {
             accumulator ??= new StreamAccumulator();
-            var parser = SseParser.Create(body, ParseFrame);
+            var parser = SseParser.Create(new EventSizeGuardStream(body, maxEventBytes), ParseFrame);
             var done = false;
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var enumerator = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
@@ -54,13 +61,18 @@ namespace VertexAI.Streaming
                     {
                         throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null);
                     }
+                    catch (EventTooLargeException ex)
+                    {
+                        throw Broken($"The stream is not valid: {ex.Message}", accumulator, requestId, ex);
+                    }
                     catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException)
                     {
                         throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex);
                     }
-                    catch (Exception ex) when (ex is FormatException || ex is ArgumentException || ex is DecoderFallbackException)
+                    catch (Exception ex) when (!(ex is OperationCanceledException))
                     {
-                        throw Broken($"The stream is not valid ({ex.Message})", accumulator, requestId, ex);
+                        // Whatever else a malformed stream provokes, the caller gets one clear error type, never a crash.
+                        throw Broken($"The stream could not be read ({ex.GetType().Name}: {ex.Message})", accumulator, requestId, ex);
                     }
                     if (!moved) break;
 
@@ -115,10 +127,6 @@ namespace VertexAI.Streaming
 
         private static Frame ParseFrame(string eventType, ReadOnlySpan<byte> data)
         {
-            if (data.Length > MaxEventBytes)
-            {
-                return Frame.Malformed($"event of {data.Length} bytes exceeds the {MaxEventBytes}-byte limit", "");
-            }
             var trimmed = Trim(data);
             if (trimmed.Length == 0) return Frame.EmptyFrame;
             if (trimmed.SequenceEqual(s_done)) return Frame.DoneFrame;
@@ -145,8 +153,9 @@ namespace VertexAI.Streaming
                 }
                 return Frame.Malformed(ex.Message, Snippet(trimmed));
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException || ex is FormatException || ex is OverflowException || ex is ArgumentException)
             {
+                // Valid JSON of the wrong shape (e.g. a number where an object belongs).
                 return Frame.Malformed(ex.Message, Snippet(trimmed));
             }
         }

@@ -84,8 +84,12 @@ namespace VertexAI
                 }
                 catch (JsonException ex)
                 {
+                    var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
+                    var what = text.TrimStart().StartsWith("<", StringComparison.Ordinal) || (contentType?.IndexOf("html", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0
+                        ? GoogleErrorParser.DescribeNonJson(text, contentType)
+                        : "the response is not valid JSON: " + ex.Message;
                     throw new GeminiApiException(
-                        GeminiApiException.Describe(200, null, "the response is not valid JSON: " + ex.Message, exchange.RequestId),
+                        GeminiApiException.Describe(200, null, what, exchange.RequestId),
                         200, null, ex.Message, null, exchange.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) };
                 }
                 _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
