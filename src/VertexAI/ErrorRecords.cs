@@ -1,0 +1,135 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// Builds the module's ErrorRecords. API failures keep their <see cref="GeminiApiException"/> as the exception,
+    /// get a category from the HTTP status (or Google's status), an ErrorId <c>Gemini.&lt;status&gt;</c> and a
+    /// recommended action. No message carries a token: the core never puts one in an exception.
+    /// </summary>
+    internal static class ErrorRecords
+    {
+        internal const string CredentialsAction =
+            "Run 'gcloud auth application-default login' (or set GOOGLE_APPLICATION_CREDENTIALS to a key file), or pass a fresh -AccessToken (gcloud auth print-access-token).";
+
+        /// <summary>The non-terminating error for a failed request.</summary>
+        internal static ErrorRecord FromApiException(GeminiApiException exception, object? target)
+        {
+            var category = CategoryOf(exception);
+            var record = new ErrorRecord(exception, ErrorIdOf(exception), category, target);
+            var message = exception.Message;
+            if (exception.Attempts > 1)
+            {
+                message += string.Format(CultureInfo.InvariantCulture, " (gave up after {0} attempts)", exception.Attempts);
+            }
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = RecommendedAction(category, exception) };
+            return record;
+        }
+
+        /// <summary>A terminating error for a setting or argument that cannot work (before any request is sent).</summary>
+        internal static ErrorRecord InvalidArgument(Exception exception, string errorId, object? target, string? recommendedAction = null)
+        {
+            var record = new ErrorRecord(exception, errorId, ErrorCategory.InvalidArgument, target);
+            if (recommendedAction is not null)
+            {
+                record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+            }
+            return record;
+        }
+
+        /// <summary>The terminating error for credentials that yield no token.</summary>
+        internal static ErrorRecord Credentials(Exception exception, string description)
+            => new ErrorRecord(exception, "Gemini.Credentials", ErrorCategory.AuthenticationError, description)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = CredentialsAction },
+            };
+
+        /// <summary>
+        /// <c>Gemini.</c> followed by Google's status (<c>RESOURCE_EXHAUSTED</c>), else the HTTP status (<c>503</c>); a
+        /// response that came with a success status but could not be used is <c>Gemini.InvalidResponse</c>, a broken
+        /// stream <c>Gemini.StreamBroken</c>, a request that got no answer <c>Gemini.ConnectionFailure</c>.
+        /// </summary>
+        internal static string ErrorIdOf(GeminiApiException exception)
+        {
+            if (!string.IsNullOrEmpty(exception.Status)) return "Gemini." + exception.Status;
+            if (exception.HttpStatus is int status)
+            {
+                return status >= 200 && status < 300 ? "Gemini.InvalidResponse" : "Gemini." + status.ToString(CultureInfo.InvariantCulture);
+            }
+            if (exception is GeminiStreamException) return "Gemini.StreamBroken";
+            return exception.IsConnectionFailure ? "Gemini.ConnectionFailure" : "Gemini.RequestFailed";
+        }
+
+        /// <summary>The category for a failure: from the HTTP status, else Google's status, else its kind.</summary>
+        internal static ErrorCategory CategoryOf(GeminiApiException exception)
+        {
+            if (exception.HttpStatus is int status)
+            {
+                switch (status)
+                {
+                    case 400: return ErrorCategory.InvalidArgument;
+                    case 401: return ErrorCategory.AuthenticationError;
+                    case 403: return ErrorCategory.PermissionDenied;
+                    case 404: return ErrorCategory.ObjectNotFound;
+                    case 408:
+                    case 504: return ErrorCategory.OperationTimeout;
+                    case 413:
+                    case 429: return ErrorCategory.LimitsExceeded;
+                }
+                if (status >= 500) return ErrorCategory.ResourceUnavailable;
+                if (status >= 200 && status < 300) return ErrorCategory.InvalidResult;
+                return ErrorCategory.InvalidOperation;
+            }
+
+            switch (exception.Status)
+            {
+                case "INVALID_ARGUMENT":
+                case "FAILED_PRECONDITION":
+                case "OUT_OF_RANGE":
+                    return ErrorCategory.InvalidArgument;
+                case "UNAUTHENTICATED": return ErrorCategory.AuthenticationError;
+                case "PERMISSION_DENIED": return ErrorCategory.PermissionDenied;
+                case "NOT_FOUND": return ErrorCategory.ObjectNotFound;
+                case "DEADLINE_EXCEEDED": return ErrorCategory.OperationTimeout;
+                case "RESOURCE_EXHAUSTED": return ErrorCategory.LimitsExceeded;
+                case "UNAVAILABLE":
+                case "INTERNAL":
+                    return ErrorCategory.ResourceUnavailable;
+            }
+
+            if (exception is GeminiStreamException) return ErrorCategory.InvalidResult;
+            return exception.IsConnectionFailure ? ErrorCategory.ConnectionError : ErrorCategory.NotSpecified;
+        }
+
+        private static string? RecommendedAction(ErrorCategory category, GeminiApiException exception)
+        {
+            switch (category)
+            {
+                case ErrorCategory.InvalidArgument:
+                    return "Check the parameters and the messages. If the error is about a thought signature, send back the assistant message Invoke-GeminiChat returned, unchanged, before the tool answers.";
+                case ErrorCategory.AuthenticationError:
+                    return CredentialsAction;
+                case ErrorCategory.PermissionDenied:
+                    return "Check that the Vertex AI API is enabled in the project and that the credential has the Vertex AI User role (roles/aiplatform.user) there.";
+                case ErrorCategory.ObjectNotFound:
+                    return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global).";
+                case ErrorCategory.OperationTimeout:
+                    return "Retry. For long answers use -Stream or Get-GeminiStream, or lower -MaxTokens.";
+                case ErrorCategory.LimitsExceeded:
+                    return "Wait and retry; check the project's quota for this model and location (or use -Location global), and send fewer requests at once.";
+                case ErrorCategory.ResourceUnavailable:
+                    return "Retry later: the service is unavailable or overloaded.";
+                case ErrorCategory.ConnectionError:
+                    return "Check the network connection, the proxy settings and -BaseUri.";
+                case ErrorCategory.InvalidResult:
+                    return exception is GeminiStreamException
+                        ? "Retry the request. What arrived before the break is in the exception's PartialCompletion."
+                        : "Retry. If it persists, check that -BaseUri points at the Vertex AI API.";
+                default:
+                    return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using VertexAI.Auth;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// What Invoke-GeminiChat and Get-GeminiStream share: the parameters, where requests go, and the pipeline rules.
+    /// Piped messages are collected as the conversation; each piped prompt is one request (the messages collected
+    /// before it plus the prompt as a user message); a prompt given on the command line is sent once, at the end, after
+    /// every piped message; when only messages came, one request with all of them is sent at the end.
+    /// </summary>
+    public abstract class GeminiChatCommandBase : CancellableCmdlet
+    {
+        private readonly List<ChatMessage> _conversation = new List<ChatMessage>();
+        private bool _promptOnCommandLine;
+        private bool _messagesOnCommandLine;
+        private int _requestsSent;
+        private int _messagesSinceLastRequest;
+        private GeminiClient? _client;
+        private ChatRequest? _template;
+
+        /// <summary>The prompt: sent as a user message after the conversation. Each piped string is one request.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        public string? Prompt { get; set; }
+
+        /// <summary>The conversation so far (from New-GeminiMessage, or a previous answer's message); piped messages are collected.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [Alias("Messages")]
+        public ChatMessage[]? Message { get; set; }
+
+        /// <summary>The model id; defaults to gemini-2.5-flash. An id without "publisher/" gets "google/" on the managed endpoint.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ModelCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>The Google Cloud project; defaults to the GOOGLE_CLOUD_PROJECT environment variable.</summary>
+        [Parameter]
+        public string? Project { get; set; }
+
+        /// <summary>The location, <c>global</c> or a region; defaults to the GOOGLE_CLOUD_LOCATION environment variable.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(LocationCompleter))]
+        public string? Location { get; set; }
+
+        /// <summary>A self-deployed endpoint's id (requests go to …/endpoints/{id}/chat/completions).</summary>
+        [Parameter]
+        [Alias("EndpointId")]
+        public string? Endpoint { get; set; }
+
+        /// <summary>The API version: v1 (default) or v1beta1.</summary>
+        [Parameter]
+        [ValidateSet("v1", "v1beta1")]
+        public string? ApiVersion { get; set; }
+
+        /// <summary>A service root to use instead of https://{location}-aiplatform.googleapis.com (plain http only to loopback).</summary>
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>An OAuth access token to use instead of Application Default Credentials (a string is accepted too).</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        public SecureString? AccessToken { get; set; }
+
+        /// <summary>Functions the model may call (from New-GeminiTool).</summary>
+        [Parameter]
+        [Alias("Tools")]
+        public ToolDefinition[]? Tool { get; set; }
+
+        /// <summary><c>none</c>, <c>auto</c>, <c>required</c>, or the name of the one function the model must call.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ToolChoiceCompleter))]
+        public string? ToolChoice { get; set; }
+
+        /// <summary>Sampling temperature, 0 to 2.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double Temperature { get; set; }
+
+        /// <summary>Nucleus sampling probability mass, 0 to 1.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double TopP { get; set; }
+
+        /// <summary>The most tokens to generate (<c>max_tokens</c>).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxTokens { get; set; }
+
+        /// <summary>Stop sequences.</summary>
+        [Parameter]
+        public string[]? Stop { get; set; }
+
+        /// <summary>Seed for (best-effort) deterministic sampling.</summary>
+        [Parameter]
+        public long Seed { get; set; }
+
+        /// <summary>'text' or 'json_object', or a hashtable with the whole response_format object (e.g. a json_schema).</summary>
+        [Parameter]
+        public object? ResponseFormat { get; set; }
+
+        /// <summary>Sent as the literal top-level <c>extra_body</c> member (e.g. <c>@{ google = @{ thinking_config = @{ include_thoughts = $true } } }</c>).</summary>
+        [Parameter]
+        public IDictionary? ExtraBody { get; set; }
+
+        /// <summary>Checks the settings, builds the client and collects messages given on the command line.</summary>
+        protected override void BeginProcessing()
+        {
+            var bound = MyInvocation.BoundParameters;
+            _promptOnCommandLine = bound.ContainsKey(nameof(Prompt));
+            _messagesOnCommandLine = bound.ContainsKey(nameof(Message));
+            _template = BuildTemplate(bound);
+            _client = BuildClient();
+            if (_messagesOnCommandLine) Collect(Message);
+        }
+
+        /// <summary>Collects piped messages; sends a request for each piped prompt.</summary>
+        protected override void ProcessRecord()
+        {
+            if (!_messagesOnCommandLine)
+            {
+                Collect(Message);
+                Message = null;
+            }
+            if (!_promptOnCommandLine)
+            {
+                var prompt = Prompt;
+                Prompt = null;
+                if (prompt is not null)
+                {
+                    if (prompt.Trim().Length == 0)
+                    {
+                        WriteVerbose("Skipped an empty prompt.");
+                    }
+                    else
+                    {
+                        Send(prompt);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Sends the command-line prompt, or the collected conversation when no prompt was sent.</summary>
+        protected override void EndProcessing()
+        {
+            if (_promptOnCommandLine && !string.IsNullOrWhiteSpace(Prompt))
+            {
+                Send(Prompt);
+            }
+            else if (_requestsSent == 0)
+            {
+                if (_conversation.Count > 0)
+                {
+                    Send(null);
+                }
+                else if (!MyInvocation.ExpectingInput)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                        new ArgumentException("Nothing to send: give a prompt, or pipe in messages (New-GeminiMessage)."), "Gemini.NoInput", null));
+                }
+            }
+            else if (_messagesSinceLastRequest > 0)
+            {
+                WriteWarning($"{_messagesSinceLastRequest} message(s) piped after the last prompt were not sent: each prompt is sent with the messages piped before it.");
+            }
+        }
+
+        /// <summary>Sends one request; called on the pipeline thread. <paramref name="target"/> goes into error records.</summary>
+        /// <param name="client">The client for this command's endpoint and credentials.</param>
+        /// <param name="request">The request (its own message list; the template's settings).</param>
+        /// <param name="target">The prompt (or the last message's text) for error records.</param>
+        protected abstract void Execute(GeminiClient client, ChatRequest request, object? target);
+
+        /// <summary>
+        /// Runs an API call through the pump. A failed call becomes a non-terminating error and null is returned;
+        /// credentials that give no token and requests that cannot be written are terminating errors.
+        /// </summary>
+        protected ChatCompletion? Call(Func<CancellationToken, Task<ChatCompletion>> operation, object? target)
+        {
+            ErrorRecord terminating;
+            try
+            {
+                return RunPumped(operation);
+            }
+            catch (GeminiApiException ex)
+            {
+                WriteError(ErrorRecords.FromApiException(ex, target));
+                return null;
+            }
+            catch (TokenUnavailableException ex)
+            {
+                terminating = ErrorRecords.Credentials(ex, ex.Description);
+            }
+            catch (ArgumentException ex)
+            {
+                terminating = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidRequest", target);
+            }
+            ThrowTerminatingError(terminating);
+            return null;
+        }
+
+        private void Collect(ChatMessage[]? messages)
+        {
+            if (messages is null) return;
+            foreach (var message in messages)
+            {
+                if (message is null) continue;
+                _conversation.Add(message);
+                _messagesSinceLastRequest++;
+            }
+        }
+
+        private void Send(string? prompt)
+        {
+            var request = _template!.ShallowCopy();
+            request.Messages = new List<ChatMessage>(_conversation);
+            if (prompt is not null) request.Messages.Add(new ChatMessage("user", prompt));
+            _requestsSent++;
+            _messagesSinceLastRequest = 0;
+            var target = prompt ?? (object?)LastText(request.Messages);
+            Execute(_client!, request, target);
+        }
+
+        private static string? LastText(List<ChatMessage> messages)
+            => messages.Count == 0 ? null : messages[messages.Count - 1].Text;
+
+        private ChatRequest BuildTemplate(Dictionary<string, object> bound)
+        {
+            var request = new ChatRequest();
+            try
+            {
+                if (Tool is { Length: > 0 })
+                {
+                    request.Tools = new List<ToolDefinition>();
+                    foreach (var tool in Tool)
+                    {
+                        if (tool is not null) request.Tools.Add(tool);
+                    }
+                }
+                if (!string.IsNullOrWhiteSpace(ToolChoice)) request.ToolChoice = VertexAI.ToolChoice.Parse(ToolChoice!);
+                if (bound.ContainsKey(nameof(Temperature))) request.Temperature = Temperature;
+                if (bound.ContainsKey(nameof(TopP))) request.TopP = TopP;
+                if (bound.ContainsKey(nameof(MaxTokens))) request.MaxTokens = MaxTokens;
+                if (bound.ContainsKey(nameof(Seed))) request.Seed = Seed;
+                if (Stop is { Length: > 0 }) request.Stop = new List<string>(Stop);
+                if (ResponseFormat is not null) request.ResponseFormat = ToResponseFormat(ResponseFormat);
+                if (ExtraBody is not null) request.ExtraBody = PSValueConverter.ToMap(ExtraBody);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidArgument", ex.ParamName));
+            }
+            return request;
+        }
+
+        private GeminiClient BuildClient()
+        {
+            VertexEndpoint endpoint;
+            IAccessTokenSource tokens;
+            try
+            {
+                endpoint = VertexEndpoint.Resolve(new EndpointSettings
+                {
+                    Project = Project,
+                    Location = Location,
+                    ApiVersion = ApiVersion,
+                    EndpointId = Endpoint,
+                    BaseUri = BaseUri,
+                    Model = Model,
+                });
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+            try
+            {
+                tokens = AccessToken is not null ? StaticTokenSource.FromSecureString(AccessToken) : GoogleCredentialTokenSource.ApplicationDefault;
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidAccessToken", nameof(AccessToken)));
+                throw; // not reached
+            }
+            return new GeminiClient(new GeminiClientOptions
+            {
+                Endpoint = endpoint,
+                TokenSource = new ReportingTokenSource(tokens),
+                Log = new CmdletLog(this),
+            });
+        }
+
+        // 'text' / 'json_object', or a hashtable (or PSCustomObject) holding the whole response_format object.
+        private static ResponseFormat ToResponseFormat(object value)
+        {
+            const string Name = nameof(ResponseFormat);
+            var plain = PSValueConverter.ToPlain(value);
+            if (plain is string text)
+            {
+                switch (text.Trim().ToLowerInvariant())
+                {
+                    case "text": return VertexAI.ResponseFormat.Text;
+                    case "json_object": return VertexAI.ResponseFormat.JsonObject;
+                    case "json_schema":
+                        throw new ArgumentException("-ResponseFormat json_schema needs the schema: pass @{ type = 'json_schema'; json_schema = @{ name = '...'; schema = @{ ... } } }.", Name);
+                    default:
+                        throw new ArgumentException($"-ResponseFormat '{text}' is not a response format: use 'text', 'json_object', or a hashtable with type 'json_schema'.", Name);
+                }
+            }
+            if (!(plain is Dictionary<string, object?> map))
+            {
+                throw new ArgumentException($"-ResponseFormat must be 'text', 'json_object' or a hashtable, not {PSValueConverter.Describe(plain)}.", Name);
+            }
+
+            var type = PSValueConverter.GetIgnoringCase(map, "type") as string;
+            switch (type?.Trim().ToLowerInvariant())
+            {
+                case "text":
+                    return VertexAI.ResponseFormat.Text;
+                case "json_object":
+                    return VertexAI.ResponseFormat.JsonObject;
+                case "json_schema":
+                    if (!(PSValueConverter.GetIgnoringCase(map, "json_schema") is Dictionary<string, object?> jsonSchema))
+                    {
+                        throw new ArgumentException("-ResponseFormat of type json_schema needs a json_schema member: @{ type = 'json_schema'; json_schema = @{ name = '...'; schema = @{ ... } } }.", Name);
+                    }
+                    if (!(PSValueConverter.GetIgnoringCase(jsonSchema, "schema") is Dictionary<string, object?> schema))
+                    {
+                        throw new ArgumentException("-ResponseFormat json_schema.schema must be the JSON schema (a hashtable).", Name);
+                    }
+                    var schemaName = PSValueConverter.GetIgnoringCase(jsonSchema, "name") as string;
+                    var strict = PSValueConverter.GetIgnoringCase(jsonSchema, "strict") as bool?;
+                    return VertexAI.ResponseFormat.JsonSchema(string.IsNullOrWhiteSpace(schemaName) ? "response" : schemaName!, schema, strict);
+                default:
+                    throw new ArgumentException(
+                        $"-ResponseFormat needs a type of 'text', 'json_object' or 'json_schema'{(type is null ? "" : $", not '{type}'")}.", Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// <para>Streams a Gemini answer: writes each chunk to the pipeline the moment it arrives.</para>
+    /// <para>Takes the same parameters and pipeline input as Invoke-GeminiChat. -TextOnly writes the
+    /// chunks' non-empty text instead of the chunk objects.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GeminiStream")]
+    [OutputType(typeof(ChatCompletionChunk), typeof(string))]
+    public sealed class GetGeminiStreamCommand : GeminiChatCommandBase
+    {
+        /// <summary>Writes each chunk's text (when it has any) instead of the chunk objects.</summary>
+        [Parameter]
+        public SwitchParameter TextOnly { get; set; }
+
+        /// <inheritdoc/>
+        protected override void Execute(GeminiClient client, ChatRequest request, object? target)
+        {
+            var textOnly = TextOnly.IsPresent;
+            Call(token => client.StreamAsync(request, chunk =>
+            {
+                if (!textOnly)
+                {
+                    PostObject(chunk);
+                    return;
+                }
+                var text = chunk.Text;
+                if (!string.IsNullOrEmpty(text)) PostObject(text);
+            }, token), target);
+        }
+    }
+}

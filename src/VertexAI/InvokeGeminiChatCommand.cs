@@ -1,0 +1,93 @@
+using System;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// <para>Sends a prompt or a conversation to Gemini on Vertex AI and returns the completion.</para>
+    /// <para>Each prompt (given, or piped as a string) is one request, sent with the messages piped
+    /// before it. With -Stream the answer's text is written to the host as it arrives, and the completion is output
+    /// when the stream ends.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "GeminiChat")]
+    [OutputType(typeof(ChatCompletion))]
+    public sealed class InvokeGeminiChatCommand : GeminiChatCommandBase
+    {
+        private static readonly string[] s_hostTags = { "PSHOST" };
+        private ConsoleColor? _foreground;
+        private ConsoleColor? _background;
+
+        /// <summary>Streams the answer: its text goes to the host as it arrives (an information record tagged PSHOST,
+        /// like Write-Host), then the assembled completion is output.</summary>
+        [Parameter]
+        public SwitchParameter Stream { get; set; }
+
+        /// <summary>Reads the host's colours for streamed text, then does the shared setup.</summary>
+        protected override void BeginProcessing()
+        {
+            if (Stream.IsPresent) ReadHostColors();
+            base.BeginProcessing();
+        }
+
+        /// <inheritdoc/>
+        protected override void Execute(GeminiClient client, ChatRequest request, object? target)
+        {
+            ChatCompletion? completion;
+            if (!Stream.IsPresent)
+            {
+                completion = Call(token => client.CompleteAsync(request, token), target);
+            }
+            else
+            {
+                completion = Call(async token =>
+                {
+                    var wroteText = false;
+                    try
+                    {
+                        return await client.StreamAsync(request, chunk =>
+                        {
+                            var text = chunk.Text;
+                            if (string.IsNullOrEmpty(text)) return;
+                            wroteText = true;
+                            Post(() => WriteHost(text!, noNewLine: true));
+                        }, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        // End the streamed line before the completion (or the error) is written.
+                        if (wroteText) Post(() => WriteHost(string.Empty, noNewLine: false));
+                    }
+                }, target);
+            }
+            if (completion is not null) WriteObject(completion);
+        }
+
+        // As Write-Host does: a HostInformationMessage in an information record tagged PSHOST, so the host shows it while
+        // 6> redirects it and -InformationVariable captures it.
+        private void WriteHost(string text, bool noNewLine)
+        {
+            var message = new HostInformationMessage { Message = text, NoNewLine = noNewLine };
+            if (_foreground.HasValue) message.ForegroundColor = _foreground;
+            if (_background.HasValue) message.BackgroundColor = _background;
+            WriteInformation(message, s_hostTags);
+        }
+
+        private void ReadHostColors()
+        {
+            try
+            {
+                var raw = Host?.UI?.RawUI;
+                if (raw is null) return;
+                _foreground = raw.ForegroundColor;
+                _background = raw.BackgroundColor;
+            }
+            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is NotSupportedException || ex is InvalidOperationException)
+            {
+                // A host without colours (non-interactive, remoting, a custom host): write without them.
+                _foreground = null;
+                _background = null;
+            }
+        }
+    }
+}

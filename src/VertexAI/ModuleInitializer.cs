@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// Runs when PowerShell imports the module (and again when it is removed): installs the resolver that loads
+    /// <c>VertexAI.Core</c> and its dependencies from the <c>Dependencies</c> folder next to this assembly, so that they
+    /// never clash with the versions PowerShell or other modules load.
+    /// </summary>
+    /// <remarks>
+    /// PowerShell calls <see cref="OnImport"/> after reading this assembly's exported types and before it scans them for
+    /// cmdlets, and may call it more than once; installing is idempotent. Nothing here names a type of VertexAI.Core or
+    /// of its dependencies, so importing loads none of them and starts no network work.
+    /// </remarks>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    {
+        /// <summary>Installs the dependency resolver (once per process; later calls do nothing).</summary>
+        public void OnImport() => DependencyResolver.Install();
+
+        /// <summary>Removes the resolver's hook on PowerShell's own load context when the module is removed.</summary>
+        /// <param name="psModuleInfo">The module being removed.</param>
+        public void OnRemove(PSModuleInfo psModuleInfo) => DependencyResolver.Uninstall();
+    }
+
+    /// <summary>
+    /// Loads VertexAI.Core and everything it needs from <c>Dependencies/</c>:
+    /// <list type="bullet">
+    /// <item>On PowerShell 7 (.NET): one private AssemblyLoadContext, reached through reflection because netstandard2.0
+    /// has no such type. PowerShell's default context is asked only for <c>VertexAI.Core</c> (the assembly this one
+    /// references), which is loaded into the private context; the private context resolves every other assembly whose
+    /// file is in <c>Dependencies/</c>.</item>
+    /// <item>On Windows PowerShell 5.1 (.NET Framework): <c>AppDomain.AssemblyResolve</c> answers for files in
+    /// <c>Dependencies/</c>, whatever version was asked for (it stands in for binding redirects).</item>
+    /// </list>
+    /// </summary>
+    internal static class DependencyResolver
+    {
+        internal const string CoreAssemblyName = "VertexAI.Core";
+        internal const string DependencyFolderName = "Dependencies";
+        private const string AlcTypeName = "System.Runtime.Loader.AssemblyLoadContext";
+
+        private static readonly object s_gate = new object();
+        private static readonly Dictionary<string, Assembly> s_loaded = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
+        private static readonly Assembly s_self = typeof(DependencyResolver).Assembly;
+
+        private static string? s_folder;
+        private static bool s_installed;
+
+        // .NET only: the private context and the delegates hooked on the two Resolving events.
+        private static object? s_privateContext;
+        private static MethodInfo? s_loadFromAssemblyPath;
+        private static EventInfo? s_resolvingEvent;
+        private static object? s_defaultContext;
+        private static Delegate? s_defaultHandler;
+        private static bool s_privateHooked;
+
+        // .NET Framework only.
+        private static ResolveEventHandler? s_appDomainHandler;
+
+        /// <summary>The folder dependencies are loaded from (null before <see cref="Install"/>).</summary>
+        internal static string? DependencyFolder => s_folder;
+
+        /// <summary>Whether the resolver is hooked in now.</summary>
+        internal static bool IsInstalled
+        {
+            get
+            {
+                lock (s_gate) return s_installed;
+            }
+        }
+
+        /// <summary>The private load context (PowerShell 7), or null (Windows PowerShell, or not installed yet).</summary>
+        internal static object? PrivateContext => s_privateContext;
+
+        internal static void Install()
+        {
+            lock (s_gate)
+            {
+                if (s_installed) return;
+                var location = s_self.Location;
+                if (string.IsNullOrEmpty(location)) return;
+                var folder = Path.Combine(Path.GetDirectoryName(location)!, DependencyFolderName);
+                // Without the folder (a plain build output, where VertexAI.Core sits next to this assembly) the runtime's
+                // own probing finds everything: there is nothing to isolate.
+                if (!Directory.Exists(folder)) return;
+                s_folder = folder;
+
+                var alcType = typeof(object).Assembly.GetType(AlcTypeName, throwOnError: false);
+                if (alcType is null)
+                {
+                    s_appDomainHandler ??= ResolveForAppDomain;
+                    AppDomain.CurrentDomain.AssemblyResolve += s_appDomainHandler;
+                }
+                else
+                {
+                    HookLoadContexts(alcType);
+                }
+                s_installed = true;
+            }
+        }
+
+        internal static void Uninstall()
+        {
+            lock (s_gate)
+            {
+                if (!s_installed) return;
+                if (s_appDomainHandler is not null)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= s_appDomainHandler;
+                }
+                if (s_resolvingEvent is not null && s_defaultContext is not null && s_defaultHandler is not null)
+                {
+                    s_resolvingEvent.RemoveEventHandler(s_defaultContext, s_defaultHandler);
+                }
+                // The private context keeps its own handler: only assemblies loaded into it (VertexAI.Core and its
+                // dependencies) ask it for anything, and objects made before the removal may still need a dependency
+                // that has not been loaded yet.
+                s_installed = false;
+            }
+        }
+
+        private static void HookLoadContexts(Type alcType)
+        {
+            if (s_privateContext is null)
+            {
+                // One private context for the process, never replaced: after Remove-Module and Import-Module the runtime
+                // keeps this assembly bound to the VertexAI.Core already loaded into it.
+                var ctor = alcType.GetConstructor(new[] { typeof(string), typeof(bool) })
+                    ?? throw new MissingMethodException(AlcTypeName, ".ctor(string, bool)");
+                s_loadFromAssemblyPath = alcType.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })
+                    ?? throw new MissingMethodException(AlcTypeName, "LoadFromAssemblyPath");
+                s_resolvingEvent = alcType.GetEvent("Resolving")
+                    ?? throw new MissingMemberException(AlcTypeName, "Resolving");
+                s_defaultContext = alcType.GetProperty("Default", BindingFlags.Public | BindingFlags.Static)?.GetValue(null)
+                    ?? throw new MissingMemberException(AlcTypeName, "Default");
+                s_privateContext = ctor.Invoke(new object[] { "VertexAI", false });
+            }
+
+            var handlerType = s_resolvingEvent!.EventHandlerType!;
+            if (!s_privateHooked)
+            {
+                // Func<AssemblyLoadContext, AssemblyName, Assembly?>: a method taking object binds contravariantly.
+                var privateHandler = Delegate.CreateDelegate(handlerType, typeof(DependencyResolver).GetMethod(nameof(ResolveForPrivateContext), BindingFlags.NonPublic | BindingFlags.Static)!);
+                s_resolvingEvent.AddEventHandler(s_privateContext, privateHandler);
+                s_privateHooked = true;
+            }
+            s_defaultHandler ??= Delegate.CreateDelegate(handlerType, typeof(DependencyResolver).GetMethod(nameof(ResolveForDefaultContext), BindingFlags.NonPublic | BindingFlags.Static)!);
+            s_resolvingEvent.AddEventHandler(s_defaultContext, s_defaultHandler);
+        }
+
+        // PowerShell's context is asked for VertexAI.Core when a cmdlet type is first inspected: answer with the copy in
+        // the private context. Nothing else is answered there, so nothing of ours lands in the shared context.
+        private static Assembly? ResolveForDefaultContext(object context, AssemblyName name)
+            => string.Equals(name.Name, CoreAssemblyName, StringComparison.OrdinalIgnoreCase) ? LoadPrivate(name.Name!) : null;
+
+        // The private context falls back to PowerShell's context first (so framework assemblies, and any the host has
+        // in a sufficient version, are shared); what that cannot supply comes from Dependencies/.
+        private static Assembly? ResolveForPrivateContext(object context, AssemblyName name)
+            => name.Name is null ? null : LoadPrivate(name.Name);
+
+        private static Assembly? LoadPrivate(string simpleName)
+        {
+            var path = FileFor(simpleName);
+            if (path is null) return null;
+            lock (s_gate)
+            {
+                if (s_loaded.TryGetValue(simpleName, out var loaded)) return loaded;
+                var assembly = (Assembly)s_loadFromAssemblyPath!.Invoke(s_privateContext, new object[] { path })!;
+                s_loaded[simpleName] = assembly;
+                return assembly;
+            }
+        }
+
+        private static Assembly? ResolveForAppDomain(object? sender, ResolveEventArgs args)
+        {
+            var simpleName = new AssemblyName(args.Name).Name;
+            if (simpleName is null) return null;
+            // .NET Framework often gives no requesting assembly; when it does, answer only our own assemblies.
+            var requester = args.RequestingAssembly;
+            if (requester is not null && requester != s_self && !IsFromDependencyFolder(requester)) return null;
+            var path = FileFor(simpleName);
+            if (path is null) return null;
+            lock (s_gate)
+            {
+                if (s_loaded.TryGetValue(simpleName, out var loaded)) return loaded;
+                var assembly = Assembly.LoadFrom(path);
+                s_loaded[simpleName] = assembly;
+                return assembly;
+            }
+        }
+
+        private static bool IsFromDependencyFolder(Assembly assembly)
+        {
+            try
+            {
+                var location = assembly.Location;
+                return !string.IsNullOrEmpty(location)
+                    && string.Equals(Path.GetDirectoryName(location), s_folder, StringComparison.OrdinalIgnoreCase);
+            }
+            catch (NotSupportedException)
+            {
+                // Dynamic assemblies have no location.
+                return false;
+            }
+        }
+
+        private static string? FileFor(string simpleName)
+        {
+            var folder = s_folder;
+            if (folder is null || simpleName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) return null;
+            var path = Path.Combine(folder, simpleName + ".dll");
+            return File.Exists(path) ? path : null;
+        }
+    }
+}

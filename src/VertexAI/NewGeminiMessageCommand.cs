@@ -1,0 +1,229 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using VertexAI.Json;
+using VertexAI.Media;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// Builds a chat message (system, developer, user, assistant or tool) with text, images and audio. Piped messages
+    /// pass through first, so messages chain: <c>New-GeminiMessage -Role system 'Be terse' | New-GeminiMessage 'Hi'</c>.
+    /// Text given on the command line makes one message, written after the piped ones; each piped string makes one
+    /// message of its own.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "GeminiMessage")]
+    [OutputType(typeof(ChatMessage))]
+    public sealed class NewGeminiMessageCommand : PSCmdlet
+    {
+        private const string ToolRole = "tool";
+        private readonly List<ContentPart> _media = new List<ContentPart>();
+        private Dictionary<string, object?>? _extraContent;
+        private string _role = "user";
+        private bool _textOnCommandLine;
+        private bool _inputOnCommandLine;
+        private bool _textFromPipeline;
+
+        /// <summary>The message text. Each piped string becomes one message.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [Alias("Content")]
+        public string? Text { get; set; }
+
+        /// <summary>The role: system, user (default), assistant, tool or developer.</summary>
+        [Parameter]
+        [ValidateSet("system", "user", "assistant", "tool", "developer")]
+        public string Role { get; set; } = "user";
+
+        /// <summary>Images: gs://, https:// and data: URIs pass through; anything else is a local file, inlined as a base64 data URI.</summary>
+        [Parameter]
+        public string[]? Image { get; set; }
+
+        /// <summary>Audio (or video, PDF): gs:// and https:// URIs pass through with the media type from the extension; local files are inlined as base64.</summary>
+        [Parameter]
+        public string[]? Audio { get; set; }
+
+        /// <summary>On a tool message: the id of the call it answers. Implies -Role tool.</summary>
+        [Parameter]
+        public string? ToolCallId { get; set; }
+
+        /// <summary>The message's <c>extra_content</c> (e.g. <c>@{ google = @{ thought_signature = '...' } }</c>).</summary>
+        [Parameter]
+        public IDictionary? ExtraContent { get; set; }
+
+        /// <summary>Messages to pass through before the new one (piped from New-GeminiMessage or a completion).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public ChatMessage[]? InputObject { get; set; }
+
+        /// <summary>Checks the role, reads the media named on the command line, and passes through -InputObject given there.</summary>
+        protected override void BeginProcessing()
+        {
+            var bound = MyInvocation.BoundParameters;
+            _textOnCommandLine = bound.ContainsKey(nameof(Text));
+            _inputOnCommandLine = bound.ContainsKey(nameof(InputObject));
+
+            _role = Role;
+            if (ToolCallId is not null)
+            {
+                if (!bound.ContainsKey(nameof(Role)))
+                {
+                    _role = ToolRole;
+                }
+                else if (!string.Equals(Role, ToolRole, StringComparison.OrdinalIgnoreCase))
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                        new ArgumentException($"-ToolCallId belongs on a tool message, but -Role is '{Role}'. Leave out -Role, or use -Role tool.", nameof(ToolCallId)),
+                        "Gemini.ToolCallIdNeedsToolRole", Role));
+                }
+            }
+            _role = _role.ToLowerInvariant();
+
+            if (ExtraContent is not null)
+            {
+                try
+                {
+                    _extraContent = PSValueConverter.ToMap(ExtraContent);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidArgument", nameof(ExtraContent)));
+                }
+            }
+
+            foreach (var image in Image ?? Array.Empty<string>()) AddMedia(image, audio: false);
+            foreach (var audio in Audio ?? Array.Empty<string>()) AddMedia(audio, audio: true);
+
+            if (_inputOnCommandLine) PassThrough(InputObject);
+        }
+
+        /// <summary>Passes piped messages through; makes one message for each piped string.</summary>
+        protected override void ProcessRecord()
+        {
+            if (!_inputOnCommandLine)
+            {
+                PassThrough(InputObject);
+                InputObject = null;
+            }
+            if (!_textOnCommandLine && Text is not null)
+            {
+                _textFromPipeline = true;
+                WriteObject(Build(Text));
+                Text = null;
+            }
+        }
+
+        /// <summary>Writes the message given on the command line, after every piped message.</summary>
+        protected override void EndProcessing()
+        {
+            if (_textFromPipeline) return;
+            var bound = MyInvocation.BoundParameters;
+            if (_textOnCommandLine || _media.Count > 0 || bound.ContainsKey(nameof(ToolCallId)) || bound.ContainsKey(nameof(ExtraContent)))
+            {
+                WriteObject(Build(_textOnCommandLine ? Text : null));
+            }
+            else if (!MyInvocation.ExpectingInput && !_inputOnCommandLine)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException("Give the message's text (-Text), -Image or -Audio, or pipe in text or messages."), "Gemini.EmptyMessage", null));
+            }
+        }
+
+        private ChatMessage Build(string? text)
+        {
+            var message = new ChatMessage { Role = _role };
+            if (_media.Count == 0)
+            {
+                message.Content = text ?? string.Empty;
+            }
+            else
+            {
+                message.Parts = new List<ContentPart>(_media.Count + 1);
+                if (!string.IsNullOrEmpty(text)) message.Parts.Add(ContentPart.FromText(text!));
+                foreach (var part in _media) message.Parts.Add(Copy(part));
+            }
+            if (ToolCallId is not null) message.ToolCallId = ToolCallId;
+            if (_extraContent is not null) message.ExtraContent = (Dictionary<string, object?>)PlainJson.Clone(_extraContent)!;
+            return message;
+        }
+
+        private void PassThrough(ChatMessage[]? messages)
+        {
+            if (messages is null) return;
+            foreach (var message in messages)
+            {
+                if (message is not null) WriteObject(message);
+            }
+        }
+
+        // Each message gets its own part objects; the (possibly large) data strings are shared.
+        private static ContentPart Copy(ContentPart part) => new ContentPart
+        {
+            Type = part.Type,
+            ImageUrl = part.ImageUrl,
+            AudioData = part.AudioData,
+            AudioFormat = part.AudioFormat,
+        };
+
+        private void AddMedia(string value, bool audio)
+        {
+            ErrorRecord error;
+            try
+            {
+                var part = audio ? MediaParts.Audio(value, ResolveLocalPath) : MediaParts.Image(value, ResolveLocalPath);
+                var inlined = (audio ? part.AudioData : part.ImageUrl)?.Length ?? 0;
+                if (inlined > MediaParts.LargeInlineBytes * 4 / 3 && MediaReference.Classify(value) != MediaReferenceKind.Data)
+                {
+                    WriteWarning($"'{value}' is inlined as {inlined / (1024 * 1024)} MB of base64, which may exceed what one Vertex AI request accepts; for large files upload to Cloud Storage and pass the gs:// URI.");
+                }
+                _media.Add(part);
+                return;
+            }
+            catch (FileNotFoundException ex)
+            {
+                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, ex.FileName ?? value);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
+            }
+            catch (SessionStateException ex)
+            {
+                // A drive or provider that does not exist.
+                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
+            }
+            catch (DirectoryNotFoundException ex)
+            {
+                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                error = new ErrorRecord(ex, "Gemini.FileAccessDenied", ErrorCategory.PermissionDenied, value);
+            }
+            catch (IOException ex)
+            {
+                error = new ErrorRecord(ex, "Gemini.FileReadError", ErrorCategory.ReadError, value);
+            }
+            catch (ArgumentException ex)
+            {
+                error = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidMedia", value);
+            }
+            catch (NotSupportedException ex)
+            {
+                error = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidMedia", value);
+            }
+            ThrowTerminatingError(error);
+        }
+
+        // Relative to PowerShell's current location (not the process's), with ~ and PSDrives, without wildcards.
+        private string ResolveLocalPath(string path)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"'{path}' is on the {provider.Name} provider, not a file system path.", nameof(path));
+            }
+            return resolved;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using VertexAI.Json;
+
+namespace VertexAI.Commands
+{
+    /// <summary>
+    /// Turns PowerShell values into the core's plain values: maps (<c>Dictionary&lt;string, object?&gt;</c>, ordinal
+    /// keys, insertion order kept), arrays (<c>object?[]</c>) and scalars. PSObject wrappers are removed;
+    /// PSCustomObjects become maps of their properties; hashtables and ordered dictionaries become maps (keys as
+    /// strings); arrays and lists become arrays; all of it recursively. This is how -ExtraBody, -ExtraContent,
+    /// -Parameters and -ResponseFormat reach the wire as PowerShell users expect.
+    /// </summary>
+    internal static class PSValueConverter
+    {
+        private const int MaxDepth = 64;
+
+        /// <summary>Converts any PowerShell value.</summary>
+        internal static object? ToPlain(object? value) => Convert(value, 0);
+
+        /// <summary>Converts a dictionary (a hashtable, an ordered dictionary) to a plain map.</summary>
+        internal static Dictionary<string, object?> ToMap(IDictionary dictionary) => MapOf(dictionary, 0);
+
+        /// <summary>
+        /// Converts a value that must be a JSON object: a hashtable, a PSCustomObject, or (when
+        /// <paramref name="allowJson"/>) a JSON string. Throws <see cref="ArgumentException"/> naming
+        /// <paramref name="parameterName"/> otherwise.
+        /// </summary>
+        internal static Dictionary<string, object?> ToObjectMap(object? value, string parameterName, bool allowJson)
+        {
+            var plain = ToPlain(value);
+            if (allowJson && plain is string json)
+            {
+                try
+                {
+                    plain = PlainJson.Parse(json);
+                }
+                catch (Exception ex) when (!(ex is OutOfMemoryException || ex is StackOverflowException))
+                {
+                    throw new ArgumentException($"-{parameterName} is not valid JSON: {ex.Message}", parameterName, ex);
+                }
+            }
+            return plain as Dictionary<string, object?>
+                ?? throw new ArgumentException(
+                    $"-{parameterName} must be {(allowJson ? "a hashtable, a PSCustomObject or a JSON object string" : "a hashtable or a PSCustomObject")}, not {Describe(plain)}.",
+                    parameterName);
+        }
+
+        /// <summary>A value's key in a map, looked up ignoring case (PowerShell's hashtables do).</summary>
+        internal static object? GetIgnoringCase(IDictionary<string, object?> map, string key)
+        {
+            if (map.TryGetValue(key, out var exact)) return exact;
+            foreach (var kv in map)
+            {
+                if (string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)) return kv.Value;
+            }
+            return null;
+        }
+
+        /// <summary>A short description of a plain value's kind, for error messages.</summary>
+        internal static string Describe(object? plain) => plain switch
+        {
+            null => "null",
+            string _ => "a string",
+            Dictionary<string, object?> _ => "an object",
+            object?[] _ => "an array",
+            bool _ => "a boolean",
+            _ => "a " + plain.GetType().Name,
+        };
+
+        private static object? Convert(object? value, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new ArgumentException($"The value is nested more than {MaxDepth} levels deep (is there a reference cycle?).");
+            }
+
+            if (value is PSObject psObject)
+            {
+                if (psObject.BaseObject is PSCustomObject) return PropertiesOf(psObject, depth);
+                value = psObject.BaseObject;
+            }
+
+            switch (value)
+            {
+                case null:
+                case DBNull _:
+                    return null;
+                case string s:
+                    return s;
+                case char c:
+                    return c.ToString();
+                case bool b:
+                    return b;
+                case SwitchParameter sw:
+                    return sw.IsPresent;
+                case sbyte _:
+                case byte _:
+                case short _:
+                case ushort _:
+                case int _:
+                case uint _:
+                case long _:
+                    return System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                case ulong ul:
+                    return ul <= long.MaxValue ? (object)(long)ul : ul;
+                case float f:
+                    // Through its shortest text, so 0.1f stays 0.1 rather than 0.100000001490116.
+                    return double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                case double _:
+                case decimal _:
+                    return value;
+                case Enum e:
+                    return e.ToString();
+                case byte[] _:
+                    // The core writes byte arrays as base64 strings.
+                    return value;
+                case IDictionary dictionary:
+                    return MapOf(dictionary, depth);
+                case IEnumerable enumerable:
+                    var items = new List<object?>();
+                    foreach (var item in enumerable) items.Add(Convert(item, depth + 1));
+                    return items.ToArray();
+                default:
+                    // Dates, GUIDs, URIs and other objects: the core writes them (objects as their public properties).
+                    return value;
+            }
+        }
+
+        private static Dictionary<string, object?> MapOf(IDictionary dictionary, int depth)
+        {
+            var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                var key = entry.Key is PSObject pk ? pk.BaseObject : entry.Key;
+                map[System.Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty] = Convert(entry.Value, depth + 1);
+            }
+            return map;
+        }
+
+        private static Dictionary<string, object?> PropertiesOf(PSObject psObject, int depth)
+        {
+            var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var property in psObject.Properties)
+            {
+                if (!property.IsGettable) continue;
+                object? propertyValue;
+                try
+                {
+                    propertyValue = property.Value;
+                }
+                catch (GetValueException)
+                {
+                    // A script property whose getter throws has no value to send: leave it out.
+                    continue;
+                }
+                map[property.Name] = Convert(propertyValue, depth + 1);
+            }
+            return map;
+        }
+    }
+}
