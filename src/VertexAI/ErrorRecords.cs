@@ -29,14 +29,25 @@ namespace VertexAI.Commands
         }
 
         /// <summary>A terminating error for a setting or argument that cannot work (before any request is sent).</summary>
-        internal static ErrorRecord InvalidArgument(Exception exception, string errorId, object? target, string? recommendedAction = null)
-        {
-            var record = new ErrorRecord(exception, errorId, ErrorCategory.InvalidArgument, target);
-            if (recommendedAction is not null)
+        internal static ErrorRecord InvalidArgument(Exception exception, string errorId, object? target)
+            => new ErrorRecord(exception, errorId, ErrorCategory.InvalidArgument, target)
             {
-                record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+                // The message without the "(Parameter 'x')" / "Parameter name: x" that ArgumentException appends.
+                ErrorDetails = new ErrorDetails(MessageOf(exception)),
+            };
+
+        /// <summary>An exception's message; for an ArgumentException, without the parameter name the runtime appends.</summary>
+        internal static string MessageOf(Exception exception)
+        {
+            var message = exception.Message;
+            if (exception is ArgumentException argument && !string.IsNullOrEmpty(argument.ParamName))
+            {
+                foreach (var suffix in new[] { $" (Parameter '{argument.ParamName}')", $"{Environment.NewLine}Parameter name: {argument.ParamName}" })
+                {
+                    if (message.EndsWith(suffix, StringComparison.Ordinal)) return message.Substring(0, message.Length - suffix.Length);
+                }
             }
-            return record;
+            return message;
         }
 
         /// <summary>The terminating error for credentials that yield no token.</summary>

@@ -32,6 +32,11 @@ namespace VertexAI.Commands
         internal static Dictionary<string, object?> ToObjectMap(object? value, string parameterName, bool allowJson)
         {
             var plain = ToPlain(value);
+            if (allowJson && plain is object?[] lines && lines.Length > 0 && Array.TrueForAll(lines, l => l is string))
+            {
+                // Get-Content without -Raw gives the lines of a JSON file.
+                plain = string.Join("\n", Array.ConvertAll(lines, l => (string)l!));
+            }
             if (allowJson && plain is string json)
             {
                 try
