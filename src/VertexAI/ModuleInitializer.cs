@@ -41,6 +41,12 @@ namespace VertexAI.Commands
     {
         internal const string CoreAssemblyName = "VertexAI.Core";
         internal const string DependencyFolderName = "Dependencies";
+
+        /// <summary>
+        /// Under <c>Dependencies/</c>: builds that replace a netstandard2.0 dependency on .NET, where the netstandard2.0 build
+        /// would define types the runtime already has (Microsoft.Bcl.AsyncInterfaces' IAsyncEnumerable).
+        /// </summary>
+        internal const string NetCoreFolderName = "netcoreapp";
         private const string AlcTypeName = "System.Runtime.Loader.AssemblyLoadContext";
 
         private static readonly object s_gate = new object();
@@ -164,7 +170,7 @@ namespace VertexAI.Commands
 
         private static Assembly? LoadPrivate(string simpleName)
         {
-            var path = FileFor(simpleName);
+            var path = FileFor(simpleName, NetCoreFolderName) ?? FileFor(simpleName);
             if (path is null) return null;
             lock (s_gate)
             {
@@ -208,10 +214,11 @@ namespace VertexAI.Commands
             }
         }
 
-        private static string? FileFor(string simpleName)
+        private static string? FileFor(string simpleName, string? subfolder = null)
         {
             var folder = s_folder;
             if (folder is null || simpleName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) return null;
+            if (subfolder is not null) folder = Path.Combine(folder, subfolder);
             var path = Path.Combine(folder, simpleName + ".dll");
             return File.Exists(path) ? path : null;
         }
