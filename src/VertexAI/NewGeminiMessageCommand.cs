@@ -171,10 +171,17 @@ namespace VertexAI.Commands
             try
             {
                 var part = audio ? MediaParts.Audio(value, ResolveLocalPath) : MediaParts.Image(value, ResolveLocalPath);
-                var inlined = (audio ? part.AudioData : part.ImageUrl)?.Length ?? 0;
-                if (inlined > MediaParts.LargeInlineBytes * 4 / 3 && MediaReference.Classify(value) != MediaReferenceKind.Data)
+                var kind = MediaReference.Classify(value);
+                if (kind == MediaReferenceKind.LocalPath || kind == MediaReferenceKind.FileUri)
                 {
-                    WriteWarning($"'{value}' is inlined as {inlined / (1024 * 1024)} MB of base64, which may exceed what one Vertex AI request accepts; for large files upload to Cloud Storage and pass the gs:// URI.");
+                    // The inlined base64 (a data: URI for images) is 4/3 of the file's size.
+                    var inlined = (audio ? part.AudioData : part.ImageUrl)?.Length ?? 0;
+                    var mediaType = audio ? part.AudioFormat : part.ImageUrl!.Substring(5, part.ImageUrl.IndexOf(';') - 5);
+                    WriteVerbose($"Read '{value}' ({mediaType}): {inlined * 3L / 4 / 1024} KB inlined as base64.");
+                    if (inlined > MediaParts.LargeInlineBytes * 4 / 3)
+                    {
+                        WriteWarning($"'{value}' is inlined as {inlined / (1024 * 1024)} MB of base64, which may exceed what one Vertex AI request accepts; for large files upload to Cloud Storage and pass the gs:// URI.");
+                    }
                 }
                 _media.Add(part);
                 return;
