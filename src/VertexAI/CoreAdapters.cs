@@ -51,9 +51,9 @@ namespace VertexAI.Commands
     internal sealed class TokenUnavailableException : Exception
     {
         internal TokenUnavailableException(string description, Exception inner)
-            : base(inner.Message.StartsWith("Could not", StringComparison.Ordinal)
-                ? inner.Message
-                : $"Could not get an access token from {description}: {inner.Message}", inner)
+            // The core reports credentials it cannot load as an InvalidOperationException that already says which and how
+            // to fix it; other failures (a refused refresh, an unreachable token endpoint) get the source named here.
+            : base(inner is InvalidOperationException ? inner.Message : $"Could not get an access token from {description}: {inner.Message}", inner)
         {
             Description = description;
         }

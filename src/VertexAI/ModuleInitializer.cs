@@ -67,21 +67,6 @@ namespace VertexAI.Commands
         // .NET Framework only.
         private static ResolveEventHandler? s_appDomainHandler;
 
-        /// <summary>The folder dependencies are loaded from (null before <see cref="Install"/>).</summary>
-        internal static string? DependencyFolder => s_folder;
-
-        /// <summary>Whether the resolver is hooked in now.</summary>
-        internal static bool IsInstalled
-        {
-            get
-            {
-                lock (s_gate) return s_installed;
-            }
-        }
-
-        /// <summary>The private load context (PowerShell 7), or null (Windows PowerShell, or not installed yet).</summary>
-        internal static object? PrivateContext => s_privateContext;
-
         internal static void Install()
         {
             lock (s_gate)
@@ -171,14 +156,7 @@ namespace VertexAI.Commands
         private static Assembly? LoadPrivate(string simpleName)
         {
             var path = FileFor(simpleName, NetCoreFolderName) ?? FileFor(simpleName);
-            if (path is null) return null;
-            lock (s_gate)
-            {
-                if (s_loaded.TryGetValue(simpleName, out var loaded)) return loaded;
-                var assembly = (Assembly)s_loadFromAssemblyPath!.Invoke(s_privateContext, new object[] { path })!;
-                s_loaded[simpleName] = assembly;
-                return assembly;
-            }
+            return path is null ? null : LoadOnce(simpleName, path, p => (Assembly)s_loadFromAssemblyPath!.Invoke(s_privateContext, new object[] { p })!);
         }
 
         private static Assembly? ResolveForAppDomain(object? sender, ResolveEventArgs args)
@@ -189,12 +167,19 @@ namespace VertexAI.Commands
             var requester = args.RequestingAssembly;
             if (requester is not null && requester != s_self && !IsFromDependencyFolder(requester)) return null;
             var path = FileFor(simpleName);
-            if (path is null) return null;
+            return path is null ? null : LoadOnce(simpleName, path, Assembly.LoadFrom);
+        }
+
+        // Each dependency is loaded once; later requests (any version) get the same assembly.
+        private static Assembly LoadOnce(string simpleName, string path, Func<string, Assembly> load)
+        {
             lock (s_gate)
             {
-                if (s_loaded.TryGetValue(simpleName, out var loaded)) return loaded;
-                var assembly = Assembly.LoadFrom(path);
-                s_loaded[simpleName] = assembly;
+                if (!s_loaded.TryGetValue(simpleName, out var assembly))
+                {
+                    assembly = load(path);
+                    s_loaded[simpleName] = assembly;
+                }
                 return assembly;
             }
         }
