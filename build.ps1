@@ -130,7 +130,6 @@ $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContai
     if (Test-Path -LiteralPath $countsPath) { Remove-Item -LiteralPath $countsPath -Force }
 
     $shell = (Get-Process -Id $PID).Path
-    $env:VERTEXAI_MODULE_MANIFEST = $ModuleManifest
     Write-Host "> $shell -File $runner (Pester, $($tests.Count) file(s))" -ForegroundColor Cyan
     & $shell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runner -TestPath $testPath -ResultPath (Join-Path $TestResultsDir 'pester.xml') -CountsPath $countsPath | Out-Host
     $exitCode = $LASTEXITCODE
@@ -146,6 +145,10 @@ function Invoke-Test {
     Invoke-Build
     if (Test-Path -LiteralPath $TestResultsDir) { Remove-Item -LiteralPath $TestResultsDir -Recurse -Force }
     New-Item -ItemType Directory -Path $TestResultsDir -Force | Out-Null
+
+    # The module tests read the module just built instead of publishing their own copy; Pester reads the manifest.
+    $env:VERTEXAI_MODULE_DIR = $ModuleDir
+    $env:VERTEXAI_MODULE_MANIFEST = $ModuleManifest
 
     # xUnit: a failing test must not stop the run before Pester, so the exit code is read rather than thrown.
     $dotnetArgs = @('test', (Join-Path $RepoRoot 'VertexAIPs.sln'), '-c', $Configuration, '-nologo')
