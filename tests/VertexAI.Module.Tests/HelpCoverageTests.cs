@@ -161,6 +161,8 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
                     Assert.Equal(entry.Mandatory ? "true" : "false", (string?)p.Attribute("required"));
                     Assert.Equal(entry.IsPositional ? entry.Position.ToString(System.Globalization.CultureInfo.InvariantCulture) : "named", (string?)p.Attribute("position"), ignoreCase: true);
                     Assert.Equal(MamlHelp.PipelineInput(entry.FromPipeline, entry.FromPipelineByPropertyName), (string?)p.Attribute("pipelineInput"), ignoreCase: true);
+                    Assert.Equal(parameter.Aliases.Order(StringComparer.OrdinalIgnoreCase), MamlHelp.Aliases(p).Order(StringComparer.OrdinalIgnoreCase));
+                    Assert.Equal(parameter.Type.FullName, MamlHelp.TypeName(p));
                 }
             }
         });
