@@ -28,13 +28,17 @@ function Get-VertexAIRepoRoot {
 
 function Get-VertexAIModuleManifest {
     <#
-    The built module's manifest: $env:VERTEXAI_MODULE_DIR when set (a published module folder), else
-    out/VertexAI/VertexAI.psd1 under the repository root, built with 'dotnet publish src/VertexAI -c Release' when
-    it is missing.
+    The built module's manifest: $env:VERTEXAI_MODULE_MANIFEST (set by build.ps1 -Task Test) or
+    $env:VERTEXAI_MODULE_DIR (a published module folder) when set, else out/VertexAI/VertexAI.psd1 under the
+    repository root, built with 'dotnet publish src/VertexAI -c Release' when it is missing.
     #>
     [CmdletBinding()]
     [OutputType([string])]
     param()
+    if ($env:VERTEXAI_MODULE_MANIFEST) {
+        if (-not (Test-Path -LiteralPath $env:VERTEXAI_MODULE_MANIFEST)) { throw "VERTEXAI_MODULE_MANIFEST=$env:VERTEXAI_MODULE_MANIFEST does not exist." }
+        return $env:VERTEXAI_MODULE_MANIFEST
+    }
     if ($env:VERTEXAI_MODULE_DIR) {
         $manifest = Join-Path $env:VERTEXAI_MODULE_DIR 'VertexAI.psd1'
         if (-not (Test-Path -LiteralPath $manifest)) { throw "VERTEXAI_MODULE_DIR=$env:VERTEXAI_MODULE_DIR holds no VertexAI.psd1." }
