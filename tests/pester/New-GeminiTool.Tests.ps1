@@ -80,6 +80,22 @@ Describe 'New-GeminiTool' {
             (@($fromJson.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
         }
 
+        It 'reads the lines of a JSON file as Get-Content returns them' {
+            $file = Join-Path $TestDrive 'weather.json'
+            # Several lines, so that Get-Content returns an array.
+            Set-Content -LiteralPath $file -Value ($weatherJson -replace ',"required"', ",`n" + '"required"')
+            @(Get-Content -LiteralPath $file).Count | Should -BeGreaterThan 1
+            $tool = New-GeminiTool get_weather 'Gets the weather' (Get-Content -LiteralPath $file)
+            (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+        }
+
+        It 'takes a PSCustomObject schema, as ConvertFrom-Json makes it' {
+            $tool = New-GeminiTool get_weather 'Gets the weather' ($weatherJson | ConvertFrom-Json)
+            $tool.Function.Parameters['type'] | Should -Be 'object'
+            $tool.Function.Parameters['properties']['city']['type'] | Should -Be 'string'
+            (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+        }
+
         It 'defaults to an object schema without properties' {
             $tool = New-GeminiTool get_time 'Returns the time'
             $tool.Function.Parameters['type'] | Should -Be 'object'
