@@ -83,7 +83,7 @@ Describe 'New-GeminiTool' {
         It 'reads the lines of a JSON file as Get-Content returns them' {
             $file = Join-Path $TestDrive 'weather.json'
             # Several lines, so that Get-Content returns an array.
-            Set-Content -LiteralPath $file -Value ($weatherJson -replace ',"required"', ",`n" + '"required"')
+            Set-Content -LiteralPath $file -Value $weatherJson.Replace(',"required"', ",`n" + '"required"')
             @(Get-Content -LiteralPath $file).Count | Should -BeGreaterThan 1
             $tool = New-GeminiTool get_weather 'Gets the weather' (Get-Content -LiteralPath $file)
             (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
