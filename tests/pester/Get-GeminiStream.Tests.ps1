@@ -25,6 +25,7 @@ Describe 'Get-GeminiStream' {
     }
 
     BeforeEach {
+        Clear-EmulatorScenario
         Clear-EmulatorRequest
     }
 

@@ -33,6 +33,7 @@ Describe 'Invoke-GeminiChat' {
     }
 
     BeforeEach {
+        Clear-EmulatorScenario
         Clear-EmulatorRequest
     }
 

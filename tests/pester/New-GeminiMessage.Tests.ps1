@@ -24,6 +24,7 @@ Describe 'New-GeminiMessage' {
     }
 
     BeforeEach {
+        Clear-EmulatorScenario
         Clear-EmulatorRequest
     }
 

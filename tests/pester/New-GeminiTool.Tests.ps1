@@ -28,6 +28,7 @@ Describe 'New-GeminiTool' {
     }
 
     BeforeEach {
+        Clear-EmulatorScenario
         Clear-EmulatorRequest
     }
 

@@ -6,6 +6,7 @@
 #   Get-EmulatorRequest                 GET    {url}_emulator/requests   (the chat requests it received)
 #   Clear-EmulatorRequest               DELETE {url}_emulator/requests
 #   Add-EmulatorScenario                POST   {url}_emulator/scenarios  (one-shot scripted responses)
+#   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
 #
 # Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
 
@@ -242,10 +243,15 @@ function Add-EmulatorScenario {
         [hashtable] $Headers = @{},
         [ValidateRange(1, 100)] [int] $Count = 1
     )
-    $json = @{ status = $Status; body = $Body; headers = $Headers } | ConvertTo-Json -Depth 5 -Compress
-    for ($i = 0; $i -lt $Count; $i++) {
-        Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
-    }
+    $json = @{ status = $Status; body = $Body; headers = $Headers; count = $Count } | ConvertTo-Json -Depth 5 -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
+}
+
+function Clear-EmulatorScenario {
+    <# Drops every scripted response still queued, so that none answers a later test's request. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/scenarios' | Out-Null
 }
 
 function Get-RateLimitPlan {
@@ -366,5 +372,6 @@ function New-TestPng {
 
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
+    Clear-EmulatorScenario,
     Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng
