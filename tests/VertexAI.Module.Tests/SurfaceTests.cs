@@ -1,0 +1,182 @@
+namespace VertexAI.Module.Tests;
+
+/// <summary>
+/// The cmdlet surface of CMDLET-SURFACE.md, parameter by parameter. A change to the surface must change this table,
+/// the help (en-US/VertexAI.dll-Help.xml) and the Pester suite together.
+/// </summary>
+[Collection(ModuleCollection.Name)]
+public sealed class SurfaceTests(ModuleFixture module)
+{
+    private const int Named = int.MinValue;
+    private const string Switch = "System.Management.Automation.SwitchParameter";
+
+    // cmdlet, parameter, type, mandatory, position, from pipeline (by value), aliases ("|"-separated)
+    private static readonly (string Cmdlet, string Name, string Type, bool Mandatory, int Position, bool Pipeline, string Aliases)[] Table =
+    [
+        .. ChatRows("Invoke-GeminiChat"),
+        ("Invoke-GeminiChat", "Stream", Switch, false, Named, false, ""),
+        .. ChatRows("Get-GeminiStream"),
+        ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
+        ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
+        ("New-GeminiMessage", "Role", "System.String", false, Named, false, ""),
+        ("New-GeminiMessage", "Image", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "Audio", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "ToolCallId", "System.String", false, Named, false, ""),
+        ("New-GeminiMessage", "ExtraContent", "System.Collections.IDictionary", false, Named, false, ""),
+        ("New-GeminiMessage", "InputObject", "VertexAI.ChatMessage[]", false, Named, true, ""),
+        ("New-GeminiTool", "Name", "System.String", true, 0, false, ""),
+        ("New-GeminiTool", "Description", "System.String", false, 1, false, ""),
+        ("New-GeminiTool", "Parameters", "System.Object", false, 2, false, ""),
+    ];
+
+    public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
+    {
+        var data = new TheoryData<string, string, string, bool, int, bool, string>();
+        foreach (var row in Table)
+        {
+            data.Add(row.Cmdlet, row.Name, row.Type, row.Mandatory, row.Position, row.Pipeline, row.Aliases);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> CmdletNames() => new(CmdletMetadataTests.SurfaceCmdlets);
+
+    [Theory]
+    [MemberData(nameof(Parameters))]
+    public void ParameterMatchesTheSurface(string cmdlet, string name, string type, bool mandatory, int position, bool pipeline, string aliases)
+    {
+        var parameter = Cmdlet(cmdlet).Parameter(name);
+        Assert.Equal(type, parameter.Type.FullName);
+        var entry = Assert.Single(parameter.Sets);
+        Assert.Equal(mandatory, entry.Mandatory);
+        Assert.Equal(position, entry.Position);
+        Assert.Equal(pipeline, entry.FromPipeline);
+        Assert.False(entry.FromPipelineByPropertyName, $"-{name} of {cmdlet} must not bind by property name.");
+        var expectedAliases = aliases.Length == 0 ? [] : aliases.Split('|');
+        Assert.Equal(expectedAliases.Order(StringComparer.Ordinal), parameter.Aliases.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void CmdletHasNoParameterBeyondTheSurface(string cmdlet)
+    {
+        var expected = Table.Where(r => r.Cmdlet == cmdlet).Select(r => r.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, Cmdlet(cmdlet).Parameters.Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat", "VertexAI.ChatCompletion")]
+    [InlineData("Get-GeminiStream", "VertexAI.ChatCompletionChunk|System.String")]
+    [InlineData("New-GeminiMessage", "VertexAI.ChatMessage")]
+    [InlineData("New-GeminiTool", "VertexAI.ToolDefinition")]
+    public void OutputTypesMatchTheSurface(string cmdlet, string types)
+    {
+        Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat")]
+    [InlineData("Get-GeminiStream")]
+    [InlineData("New-GeminiMessage")]
+    [InlineData("New-GeminiTool")]
+    public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
+    {
+        Assert.NotNull(module.CoreAssembly);
+        foreach (var name in Cmdlet(cmdlet).OutputTypes.Where(n => n.StartsWith("VertexAI.", StringComparison.Ordinal)))
+        {
+            Assert.NotNull(module.CoreAssembly!.GetType(name));
+        }
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat", "ApiVersion", "v1|v1beta1")]
+    [InlineData("Get-GeminiStream", "ApiVersion", "v1|v1beta1")]
+    [InlineData("New-GeminiMessage", "Role", "system|user|assistant|tool|developer")]
+    public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
+    {
+        var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
+            .SingleOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.ValidateSetAttribute");
+        Assert.NotNull(attribute);
+        var actual = attribute!.ConstructorArguments.SelectMany(CmdletModel.Flatten).Cast<string>();
+        Assert.Equal(values.Split('|').Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat", "Temperature", 0d, 2d)]
+    [InlineData("Invoke-GeminiChat", "TopP", 0d, 1d)]
+    [InlineData("Invoke-GeminiChat", "MaxTokens", 1d, (double)int.MaxValue)]
+    [InlineData("Get-GeminiStream", "Temperature", 0d, 2d)]
+    [InlineData("Get-GeminiStream", "TopP", 0d, 1d)]
+    [InlineData("Get-GeminiStream", "MaxTokens", 1d, (double)int.MaxValue)]
+    public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
+    {
+        var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
+            .SingleOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.ValidateRangeAttribute");
+        Assert.NotNull(attribute);
+        Assert.Equal(2, attribute!.ConstructorArguments.Count);
+        Assert.Equal(min, Convert.ToDouble(attribute.ConstructorArguments[0].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(max, Convert.ToDouble(attribute.ConstructorArguments[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void ToolNameHasTheSurfacePattern()
+    {
+        var attribute = Cmdlet("New-GeminiTool").Parameter("Name").Attributes
+            .SingleOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.ValidatePatternAttribute");
+        Assert.NotNull(attribute);
+        Assert.Equal("^[A-Za-z_][A-Za-z0-9_.-]{0,63}$", attribute!.ConstructorArguments[0].Value);
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat", "Model")]
+    [InlineData("Invoke-GeminiChat", "Location")]
+    [InlineData("Invoke-GeminiChat", "ToolChoice")]
+    [InlineData("Get-GeminiStream", "Model")]
+    [InlineData("Get-GeminiStream", "Location")]
+    [InlineData("Get-GeminiStream", "ToolChoice")]
+    public void ParameterHasAnArgumentCompleter(string cmdlet, string parameter)
+    {
+        Assert.NotNull(Cmdlet(cmdlet).Parameter(parameter).AttributeDerivedFrom("System.Management.Automation.ArgumentCompleterAttribute"));
+    }
+
+    [Theory]
+    [InlineData("Invoke-GeminiChat")]
+    [InlineData("Get-GeminiStream")]
+    public void AccessTokenTurnsAPlainStringIntoASecureString(string cmdlet)
+    {
+        // A SecureString parameter alone would reject the output of 'gcloud auth print-access-token'.
+        Assert.NotNull(Cmdlet(cmdlet).Parameter("AccessToken").AttributeDerivedFrom("System.Management.Automation.ArgumentTransformationAttribute"));
+    }
+
+    [Fact]
+    public void NoCmdletOfTheSurfaceNeedsMoreThanOneParameterSet()
+    {
+        Assert.All(module.Cmdlets, c => Assert.Single(c.ParameterSetNames));
+    }
+
+    private CmdletModel Cmdlet(string name) =>
+        module.Cmdlets.SingleOrDefault(c => c.Name == name) ?? throw new Xunit.Sdk.XunitException($"The module has no {name} cmdlet.");
+
+    private static IEnumerable<(string, string, string, bool, int, bool, string)> ChatRows(string cmdlet) =>
+    [
+        (cmdlet, "Prompt", "System.String", false, 0, true, ""),
+        (cmdlet, "Message", "VertexAI.ChatMessage[]", false, Named, true, "Messages"),
+        (cmdlet, "Model", "System.String", false, Named, false, ""),
+        (cmdlet, "Project", "System.String", false, Named, false, ""),
+        (cmdlet, "Location", "System.String", false, Named, false, ""),
+        (cmdlet, "Endpoint", "System.String", false, Named, false, "EndpointId"),
+        (cmdlet, "ApiVersion", "System.String", false, Named, false, ""),
+        (cmdlet, "BaseUri", "System.Uri", false, Named, false, ""),
+        (cmdlet, "AccessToken", "System.Security.SecureString", false, Named, false, ""),
+        (cmdlet, "Tool", "VertexAI.ToolDefinition[]", false, Named, false, "Tools"),
+        (cmdlet, "ToolChoice", "System.String", false, Named, false, ""),
+        (cmdlet, "Temperature", "System.Double", false, Named, false, ""),
+        (cmdlet, "TopP", "System.Double", false, Named, false, ""),
+        (cmdlet, "MaxTokens", "System.Int32", false, Named, false, ""),
+        (cmdlet, "Stop", "System.String[]", false, Named, false, ""),
+        (cmdlet, "Seed", "System.Int64", false, Named, false, ""),
+        (cmdlet, "ResponseFormat", "System.Object", false, Named, false, ""),
+        (cmdlet, "ExtraBody", "System.Collections.IDictionary", false, Named, false, ""),
+    ];
+}

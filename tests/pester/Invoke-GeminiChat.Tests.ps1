@@ -1,0 +1,569 @@
+# Pester 5: Invoke-GeminiChat in a real PowerShell session against the Vertex AI emulator (tests/VertexAI.Emulator).
+# Run from the repository root: Invoke-Pester ./tests/pester
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+    $chatParameters = Get-ChatParameterCase
+}
+
+Describe 'Invoke-GeminiChat' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $emulator = Start-VertexEmulator
+        $token = $emulator.Token
+        $secureToken = ConvertTo-SecureString $token -AsPlainText -Force
+        $managedPath = '/v1/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions'
+        # Session defaults, as a user would set them; tests that need other values shadow this variable.
+        $PSDefaultParameterValues = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = $secureToken
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+        $weatherTool = New-GeminiTool get_weather 'Gets the current weather for a city' @{
+            type       = 'object'
+            properties = @{ city = @{ type = 'string'; description = 'City name' } }
+            required   = @('city')
+        }
+    }
+
+    AfterAll {
+        Stop-VertexEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Clear-EmulatorScenario
+        Clear-EmulatorRequest
+    }
+
+    Context 'Command metadata' {
+        It 'declares ChatCompletion as its output type' {
+            (@((Get-Command Invoke-GeminiChat).OutputType.Name) -join ',') | Should -Be 'VertexAI.ChatCompletion'
+        }
+
+        It '-<Name> is <Type> as the surface fixes it' -ForEach $chatParameters {
+            Assert-ParameterShape -CommandName Invoke-GeminiChat -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases
+        }
+
+        It '-Stream is a switch' {
+            Assert-ParameterShape -CommandName Invoke-GeminiChat -Name Stream -Type 'System.Management.Automation.SwitchParameter'
+        }
+
+        It 'limits -ApiVersion to v1 and v1beta1' {
+            $set = (Get-Command Invoke-GeminiChat).Parameters['ApiVersion'].Attributes |
+                Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+            (@($set.ValidValues | Sort-Object) -join ',') | Should -Be 'v1,v1beta1'
+        }
+
+        It 'rejects <Arguments> before sending anything' -ForEach @(
+            @{ Arguments = '-Temperature 2.5'; Splat = @{ Temperature = 2.5 } }
+            @{ Arguments = '-TopP 1.5'; Splat = @{ TopP = 1.5 } }
+            @{ Arguments = '-MaxTokens 0'; Splat = @{ MaxTokens = 0 } }
+            @{ Arguments = '-ApiVersion v2'; Splat = @{ ApiVersion = 'v2' } }
+        ) {
+            { Invoke-GeminiChat 'Hello' @Splat } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'completes <Parameter> values with <Expected>' -ForEach @(
+            @{ Parameter = 'Model'; Word = 'gemini-2.5-p'; Expected = 'gemini-2.5-pro' }
+            @{ Parameter = 'Location'; Word = 'europe-west'; Expected = 'europe-west4' }
+            @{ Parameter = 'ToolChoice'; Word = 're'; Expected = 'required' }
+        ) {
+            $line = "Invoke-GeminiChat -$Parameter $Word"
+            $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+            $completions | Should -Contain $Expected
+        }
+    }
+
+    Context 'Where requests go' {
+        It 'calls the managed endpoint with google/gemini-2.5-flash and the bearer token by default' {
+            Invoke-GeminiChat 'Hello' | Out-Null
+            $request = @(Get-EmulatorRequest)
+            $request.Count | Should -Be 1
+            $request[0].method | Should -Be 'POST'
+            $request[0].path | Should -Be $managedPath
+            $request[0].apiVersion | Should -Be 'v1'
+            $request[0].project | Should -Be 'test-project'
+            $request[0].location | Should -Be 'us-central1'
+            $request[0].endpointId | Should -Be 'openapi'
+            $request[0].headers.Authorization | Should -Be "Bearer $token"
+            $request[0].BodyJson.model | Should -Be 'google/gemini-2.5-flash'
+        }
+
+        It 'takes every setting as an explicit parameter, with a plain-string token' {
+            $PSDefaultParameterValues = @{}
+            $result = Invoke-GeminiChat -Prompt 'Hello' -BaseUri $emulator.Url -AccessToken $token -Project explicit-project -Location europe-west4
+            $result.Content | Should -Be 'Echo: Hello'
+            $request = @(Get-EmulatorRequest)
+            $request[0].path | Should -Be '/v1/projects/explicit-project/locations/europe-west4/endpoints/openapi/chat/completions'
+            $request[0].headers.Authorization | Should -Be "Bearer $token"
+        }
+
+        It 'lets an explicit -Project win over the session default' {
+            Invoke-GeminiChat 'Hello' -Project other-project | Out-Null
+            (Get-EmulatorRequest)[0].project | Should -Be 'other-project'
+        }
+
+        It 'falls back to GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION' {
+            $PSDefaultParameterValues = @{
+                '*-Gemini*:BaseUri'     = $emulator.BaseUri
+                '*-Gemini*:AccessToken' = $secureToken
+            }
+            $savedProject = $env:GOOGLE_CLOUD_PROJECT
+            $savedLocation = $env:GOOGLE_CLOUD_LOCATION
+            try {
+                $env:GOOGLE_CLOUD_PROJECT = 'env-project'
+                $env:GOOGLE_CLOUD_LOCATION = 'asia-northeast1'
+                Invoke-GeminiChat 'Hello' | Out-Null
+            }
+            finally {
+                $env:GOOGLE_CLOUD_PROJECT = $savedProject
+                $env:GOOGLE_CLOUD_LOCATION = $savedLocation
+            }
+            (Get-EmulatorRequest)[0].path | Should -Be '/v1/projects/env-project/locations/asia-northeast1/endpoints/openapi/chat/completions'
+        }
+
+        It 'prefers the session default over the environment variable' {
+            $saved = $env:GOOGLE_CLOUD_PROJECT
+            try {
+                $env:GOOGLE_CLOUD_PROJECT = 'env-project'
+                Invoke-GeminiChat 'Hello' | Out-Null
+            }
+            finally {
+                $env:GOOGLE_CLOUD_PROJECT = $saved
+            }
+            (Get-EmulatorRequest)[0].project | Should -Be 'test-project'
+        }
+
+        It 'calls the global location' {
+            Invoke-GeminiChat 'Hello' -Location global | Out-Null
+            (Get-EmulatorRequest)[0].path | Should -Be '/v1/projects/test-project/locations/global/endpoints/openapi/chat/completions'
+        }
+
+        It 'calls v1beta1 with -ApiVersion v1beta1' {
+            Invoke-GeminiChat 'Hello' -ApiVersion v1beta1 | Out-Null
+            $request = (Get-EmulatorRequest)[0]
+            $request.path | Should -Be '/v1beta1/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions'
+            $request.apiVersion | Should -Be 'v1beta1'
+        }
+
+        It 'calls a self-deployed endpoint with -Endpoint and sends no google/ model' {
+            $result = Invoke-GeminiChat 'Hello' -Endpoint 1234567890
+            $request = (Get-EmulatorRequest)[0]
+            $request.path | Should -Be '/v1/projects/test-project/locations/us-central1/endpoints/1234567890/chat/completions'
+            $request.endpointId | Should -Be '1234567890'
+            $request.BodyJson.model | Should -Not -BeLike 'google/*'
+            $result.Content | Should -Be 'Echo: Hello'
+        }
+
+        It 'sends the model as given to a self-deployed endpoint (-EndpointId alias)' {
+            Invoke-GeminiChat 'Hello' -EndpointId 987 -Model gemma-2-9b-it | Out-Null
+            $request = (Get-EmulatorRequest)[0]
+            $request.endpointId | Should -Be '987'
+            $request.BodyJson.model | Should -Be 'gemma-2-9b-it'
+        }
+
+        It 'sends -Model <Model> as <Sent> on the managed endpoint' -ForEach @(
+            @{ Model = 'gemini-2.5-pro'; Sent = 'google/gemini-2.5-pro' }
+            @{ Model = 'google/gemini-2.5-flash-lite'; Sent = 'google/gemini-2.5-flash-lite' }
+            @{ Model = 'gemini-3-pro-preview'; Sent = 'google/gemini-3-pro-preview' }
+        ) {
+            Invoke-GeminiChat 'Hello' -Model $Model | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.model | Should -Be $Sent
+        }
+    }
+
+    Context 'Request body' {
+        It 'sends the prompt as one user message and leaves unset options out' {
+            Invoke-GeminiChat 'Hello there' | Out-Null
+            $body = (Get-EmulatorRequest)[0].BodyJson
+            @($body.messages).Count | Should -Be 1
+            $body.messages[0].role | Should -Be 'user'
+            $body.messages[0].content | Should -Be 'Hello there'
+            $names = $body.PSObject.Properties.Name
+            foreach ($unset in 'temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'tools', 'tool_choice', 'response_format', 'extra_body') {
+                $names | Should -Not -Contain $unset
+            }
+            $body.stream | Should -Not -BeTrue
+        }
+
+        It 'sends temperature, top_p, max_tokens, stop and seed' {
+            $result = Invoke-GeminiChat 'one two three' -Temperature 0.5 -TopP 0.25 -MaxTokens 2 -Stop 'zzz', 'yyy' -Seed 42
+            $body = (Get-EmulatorRequest)[0].BodyJson
+            $body.temperature | Should -Be 0.5
+            $body.top_p | Should -Be 0.25
+            $body.max_tokens | Should -Be 2
+            (@($body.stop) -join ',') | Should -Be 'zzz,yyy'
+            $body.seed | Should -Be 42
+            # The emulator keeps max_tokens words of "Echo: one two three".
+            $result.Content | Should -Be 'Echo: one'
+            $result.FinishReason | Should -Be 'length'
+        }
+
+        It 'ends the answer before a -Stop string' {
+            $result = Invoke-GeminiChat 'one two three' -Stop 'three'
+            $result.Content | Should -Be 'Echo: one two '
+            $result.FinishReason | Should -Be 'stop'
+        }
+
+        It 'sends -ResponseFormat json_object' {
+            $result = Invoke-GeminiChat 'Hello' -ResponseFormat json_object
+            (Get-EmulatorRequest)[0].BodyJson.response_format.type | Should -Be 'json_object'
+            ($result.Content | ConvertFrom-Json).echo | Should -Be 'Hello'
+        }
+
+        It 'sends a json_schema -ResponseFormat given as a hashtable' {
+            $format = @{
+                type        = 'json_schema'
+                json_schema = @{
+                    name   = 'person'
+                    schema = @{ type = 'object'; properties = @{ name = @{ type = 'string' } }; required = @('name') }
+                }
+            }
+            $result = Invoke-GeminiChat 'Who wrote Faust?' -ResponseFormat $format
+            $sent = (Get-EmulatorRequest)[0].BodyJson.response_format
+            $sent.type | Should -Be 'json_schema'
+            $sent.json_schema.name | Should -Be 'person'
+            $sent.json_schema.schema.properties.name.type | Should -Be 'string'
+            ($result.Content | ConvertFrom-Json).name | Should -Be 'example'
+        }
+
+        It 'refuses an unknown -ResponseFormat before sending anything' {
+            $failure = { Invoke-GeminiChat 'Hello' -ResponseFormat yaml } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'sends -ExtraBody as the literal top-level extra_body and gets the thoughts back' {
+            $extra = @{ google = @{ thinking_config = @{ include_thoughts = $true; thinking_budget = 1024 }; thought_tag_marker = 'think' } }
+            $result = Invoke-GeminiChat 'Is 7 prime?' -ExtraBody $extra
+            $body = (Get-EmulatorRequest)[0].BodyJson
+            $body.PSObject.Properties.Name | Should -Contain 'extra_body'
+            (@($body.extra_body.PSObject.Properties.Name) -join ',') | Should -Be 'google'
+            $body.extra_body.google.thinking_config.include_thoughts | Should -BeTrue
+            $body.extra_body.google.thinking_config.thinking_budget | Should -Be 1024
+            $body.extra_body.google.thought_tag_marker | Should -Be 'think'
+            $result.Content | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
+            $result.Usage.ReasoningTokens | Should -Be 7
+        }
+
+        It 'sends tools and -ToolChoice required, and returns the tool call with its thought signature' {
+            $result = Invoke-GeminiChat 'Weather in Paris?' -Tool $weatherTool -ToolChoice required
+            $body = (Get-EmulatorRequest)[0].BodyJson
+            @($body.tools).Count | Should -Be 1
+            $body.tools[0].type | Should -Be 'function'
+            $body.tools[0].function.name | Should -Be 'get_weather'
+            $body.tool_choice | Should -Be 'required'
+            $result.FinishReason | Should -Be 'tool_calls'
+            @($result.ToolCalls).Count | Should -Be 1
+            $result.ToolCalls[0].Function.Name | Should -Be 'get_weather'
+            ($result.ToolCalls[0].Function.Arguments | ConvertFrom-Json).city | Should -Be 'Weather in Paris?'
+            $result.ToolCalls[0].ThoughtSignature | Should -Not -BeNullOrEmpty
+        }
+
+        It 'sends a function name as a named tool_choice' {
+            Invoke-GeminiChat 'Weather in Paris?' -Tools $weatherTool -ToolChoice get_weather | Out-Null
+            $choice = (Get-EmulatorRequest)[0].BodyJson.tool_choice
+            $choice.type | Should -Be 'function'
+            $choice.function.name | Should -Be 'get_weather'
+        }
+
+        It 'sends tool_choice none and gets text back' {
+            $result = Invoke-GeminiChat 'Weather in Paris?' -Tool $weatherTool -ToolChoice none
+            (Get-EmulatorRequest)[0].BodyJson.tool_choice | Should -Be 'none'
+            $result.Content | Should -Be 'Echo: Weather in Paris?'
+        }
+
+        It 'sends a message''s extra_content' {
+            New-GeminiMessage 'Hi' -ExtraContent @{ google = @{ thought = $true } } | Invoke-GeminiChat | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.messages[0].extra_content.google.thought | Should -BeTrue
+        }
+
+        It 'replays a tool call with its thought signature so that Gemini 3 accepts the follow-up' {
+            $question = New-GeminiMessage 'Weather in Paris?'
+            $first = $question | Invoke-GeminiChat -Tool $weatherTool -Model gemini-3-pro-preview
+            $call = $first.ToolCalls[0]
+            $answer = New-GeminiMessage -ToolCallId $call.Id '{"sky":"clear"}'
+            $second = $question, $first.Message, $answer | Invoke-GeminiChat -Tool $weatherTool -Model gemini-3-pro-preview -ErrorAction Stop
+            $second.Content | Should -Be 'Echo: tool results: {"sky":"clear"}'
+            $sent = (Get-EmulatorRequest)[1].BodyJson.messages
+            (@($sent.role) -join ',') | Should -Be 'user,assistant,tool'
+            $sent[1].tool_calls[0].extra_content.google.thought_signature | Should -Be $call.ThoughtSignature
+            $sent[2].tool_call_id | Should -Be $call.Id
+        }
+    }
+
+    Context 'Output' {
+        It 'writes one ChatCompletion with the echo, the usage and the model' {
+            $result = @(Invoke-GeminiChat 'Hello world')
+            $result.Count | Should -Be 1
+            $result[0].GetType().FullName | Should -Be 'VertexAI.ChatCompletion'
+            $result[0].Content | Should -Be 'Echo: Hello world'
+            $result[0].FinishReason | Should -Be 'stop'
+            $result[0].Message.Role | Should -Be 'assistant'
+            $result[0].Model | Should -Be 'google/gemini-2.5-flash'
+            $result[0].Usage.PromptTokens | Should -Be 2
+            $result[0].Usage.CompletionTokens | Should -Be 3
+            $result[0].Usage.TotalTokens | Should -Be 5
+        }
+
+        It 'shows the answer text by default' {
+            (Invoke-GeminiChat 'Hello world' | Out-String).Trim() | Should -Be 'Echo: Hello world'
+        }
+
+        It 'writes nothing to the host without -Stream' {
+            Invoke-GeminiChat 'Hello' -InformationVariable shown | Out-Null
+            @($shown).Count | Should -Be 0
+        }
+    }
+
+    Context '-Stream' {
+        It 'streams the text to the host (PSHOST information records), then writes the completion' {
+            $result = @(Invoke-GeminiChat 'Hello world' -Stream -InformationVariable shown 6>$null)
+            $result.Count | Should -Be 1
+            $result[0].GetType().FullName | Should -Be 'VertexAI.ChatCompletion'
+            $result[0].Content | Should -Be 'Echo: Hello world'
+            $result[0].Usage.CompletionTokens | Should -Be 3
+            $hostRecords = @($shown | Where-Object { $_.Tags -contains 'PSHOST' })
+            # One record per streamed word ("Echo: ", "Hello ", "world"), possibly a closing line break.
+            $hostRecords.Count | Should -BeGreaterOrEqual 3
+            $hostRecords[0].MessageData.NoNewLine | Should -BeTrue
+            (-join ($hostRecords | ForEach-Object { $_.MessageData.Message })).TrimEnd() | Should -Be 'Echo: Hello world'
+            (Get-EmulatorRequest)[0].BodyJson.stream | Should -BeTrue
+        }
+
+        It 'is silenced by 6>$null' {
+            $merged = @(& { Invoke-GeminiChat 'Hello world' -Stream 6>$null } *>&1)
+            @($merged | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }).Count | Should -Be 0
+            $merged.Count | Should -Be 1
+            $merged[0].Content | Should -Be 'Echo: Hello world'
+        }
+
+        It 'can be redirected with 6>&1' {
+            $merged = @(& { Invoke-GeminiChat 'Hello world' -Stream } 6>&1)
+            @($merged | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }).Count | Should -BeGreaterOrEqual 3
+        }
+
+        It 'assembles streamed tool calls, thought signature included' {
+            $result = Invoke-GeminiChat 'Weather in Paris?' -Stream -Tool $weatherTool 6>$null
+            $result.FinishReason | Should -Be 'tool_calls'
+            @($result.ToolCalls).Count | Should -Be 1
+            $result.ToolCalls[0].Function.Name | Should -Be 'get_weather'
+            $result.ToolCalls[0].ThoughtSignature | Should -Not -BeNullOrEmpty
+        }
+
+        It 'writes what arrived and a non-terminating InvalidResult error when the stream breaks off' {
+            $body = New-SseBody -Chunk (New-TestChunkJson -Text 'Partial '), (New-TestChunkJson -Text 'answer') -NoDone
+            Add-EmulatorScenario -Status 200 -Body $body -Headers @{ 'Content-Type' = 'text/event-stream' }
+            $result = @(Invoke-GeminiChat 'Hello' -Stream -InformationVariable shown -ErrorVariable failed -ErrorAction SilentlyContinue 6>$null)
+            $result.Count | Should -Be 0
+            (-join (@($shown) | ForEach-Object { $_.MessageData.Message })).TrimEnd() | Should -Be 'Partial answer'
+            $failed.Count | Should -Be 1
+            $failed[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $failed[0].Exception.GetType().FullName | Should -Be 'VertexAI.GeminiStreamException'
+            @(Get-EmulatorRequest).Count | Should -Be 1
+        }
+    }
+
+    Context 'Pipeline' {
+        It 'sends two chained New-GeminiMessage as one request with two messages' {
+            $result = @(New-GeminiMessage -Role system 'Be terse' | New-GeminiMessage 'Hi' | Invoke-GeminiChat)
+            $result.Count | Should -Be 1
+            $result[0].Content | Should -Be 'Echo: Hi'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 1
+            $messages = $requests[0].BodyJson.messages
+            (@($messages.role) -join ',') | Should -Be 'system,user'
+            (@($messages.content) -join '|') | Should -Be 'Be terse|Hi'
+        }
+
+        It 'sends one request per piped prompt' {
+            $result = @('one', 'two', 'three' | Invoke-GeminiChat)
+            (@($result.Content) -join '|') | Should -Be 'Echo: one|Echo: two|Echo: three'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 3
+            foreach ($request in $requests) { @($request.BodyJson.messages).Count | Should -Be 1 }
+        }
+
+        It 'sends each piped prompt with the messages piped before it' {
+            $system = New-GeminiMessage -Role system 'Be terse'
+            $result = @($system, 'first', 'second' | Invoke-GeminiChat)
+            (@($result.Content) -join '|') | Should -Be 'Echo: first|Echo: second'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            foreach ($i in 0, 1) {
+                $messages = @($requests[$i].BodyJson.messages)
+                $messages[0].role | Should -Be 'system'
+                $messages[0].content | Should -Be 'Be terse'
+                $messages[-1].role | Should -Be 'user'
+                $expected = @('first', 'second')[$i]
+                $messages[-1].content | Should -Be $expected
+            }
+        }
+
+        It 'sends a command-line prompt after all piped messages, in one request' {
+            $system = New-GeminiMessage -Role system 'Be terse'
+            $result = @($system | Invoke-GeminiChat 'Hi')
+            $result.Count | Should -Be 1
+            $messages = @((Get-EmulatorRequest)[0].BodyJson.messages)
+            (@($messages.role) -join ',') | Should -Be 'system,user'
+            $messages[1].content | Should -Be 'Hi'
+        }
+
+        It 'takes the conversation from -Message (alias -Messages) and adds the prompt' {
+            $system = New-GeminiMessage -Role system 'Be terse'
+            $user = New-GeminiMessage 'First question'
+            Invoke-GeminiChat -Message $system, $user | Out-Null
+            Invoke-GeminiChat -Messages $system 'Second question' | Out-Null
+            $requests = @(Get-EmulatorRequest)
+            (@($requests[0].BodyJson.messages.content) -join '|') | Should -Be 'Be terse|First question'
+            (@($requests[1].BodyJson.messages.content) -join '|') | Should -Be 'Be terse|Second question'
+        }
+
+        It 'continues a conversation with an earlier answer''s Message' {
+            $question = New-GeminiMessage 'Hello'
+            $first = $question | Invoke-GeminiChat
+            $question, $first.Message, (New-GeminiMessage 'And again?') | Invoke-GeminiChat | Out-Null
+            $messages = @((Get-EmulatorRequest)[1].BodyJson.messages)
+            (@($messages.role) -join ',') | Should -Be 'user,assistant,user'
+            $messages[1].content | Should -Be 'Echo: Hello'
+        }
+    }
+
+    Context 'Errors' {
+        It 'turns a persistent 429 into a non-terminating LimitsExceeded error and goes on with the next prompt' {
+            $plan = Get-RateLimitPlan -CommandName Invoke-GeminiChat
+            $splat = $plan.Splat
+            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $plan.Attempts
+            $result = @('first', 'second' | Invoke-GeminiChat @splat -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $failed.Count | Should -Be 1
+            $record = $failed[0]
+            $record.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $record.FullyQualifiedErrorId | Should -BeLike 'Gemini.RESOURCE_EXHAUSTED*'
+            $record.TargetObject | Should -Be 'first'
+            $record.Exception.GetType().FullName | Should -Be 'VertexAI.GeminiApiException'
+            $record.Exception.HttpStatus | Should -Be 429
+            $record.Exception.Status | Should -Be 'RESOURCE_EXHAUSTED'
+            $record.Exception.Attempts | Should -Be $plan.Attempts
+            $record.ToString() | Should -BeLike '*429*'
+            $record.ToString() | Should -BeLike '*Resource exhausted, please try again later.*'
+            # Non-terminating: the second prompt was still sent and answered.
+            $result.Count | Should -Be 1
+            $result[0].Content | Should -Be 'Echo: second'
+            @(Get-EmulatorRequest).Count | Should -Be ($plan.Attempts + 1)
+        }
+
+        It 'maps Vertex''s 400 for a bad model to InvalidArgument' {
+            Invoke-GeminiChat 'Hello' -Model 'meta/llama-3' -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+            $failed.Count | Should -Be 1
+            $failed[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.INVALID_ARGUMENT*'
+            $failed[0].Exception.HttpStatus | Should -Be 400
+            $failed[0].Exception.ErrorMessage | Should -BeLike '*model*'
+            (Get-EmulatorRequest)[0].BodyJson.model | Should -Be 'meta/llama-3'
+        }
+
+        It 'stops with a terminating error naming -Project when no project is set anywhere' {
+            $PSDefaultParameterValues = $PSDefaultParameterValues.Clone()
+            $PSDefaultParameterValues.Remove('*-Gemini*:Project')
+            $saved = $env:GOOGLE_CLOUD_PROJECT
+            try {
+                $env:GOOGLE_CLOUD_PROJECT = $null
+                $failure = { Invoke-GeminiChat 'Hello' } | Should -Throw -PassThru
+            }
+            finally {
+                $env:GOOGLE_CLOUD_PROJECT = $saved
+            }
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-Project*'
+            $failure.Exception.Message | Should -BeLike '*GOOGLE_CLOUD_PROJECT*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'stops with a terminating error naming -Location when no location is set anywhere' {
+            $PSDefaultParameterValues = $PSDefaultParameterValues.Clone()
+            $PSDefaultParameterValues.Remove('*-Gemini*:Location')
+            $saved = $env:GOOGLE_CLOUD_LOCATION
+            try {
+                $env:GOOGLE_CLOUD_LOCATION = $null
+                $failure = { Invoke-GeminiChat 'Hello' } | Should -Throw -PassThru
+            }
+            finally {
+                $env:GOOGLE_CLOUD_LOCATION = $saved
+            }
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-Location*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'refuses plain http to a host that is not loopback' {
+            $failure = { Invoke-GeminiChat 'Hello' -BaseUri 'http://example.com/' } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*http*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'reports a token the server rejects as AuthenticationError, without the token' {
+            $bad = 'not-a-valid-token-7f3a9c'
+            # -ErrorVariable sets the variable in the scope the command runs in, so no & { } here.
+            $merged = @(Invoke-GeminiChat 'Hello' -AccessToken $bad -ErrorVariable failed -ErrorAction SilentlyContinue *>&1)
+            $failed.Count | Should -Be 1
+            $failed[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $failed[0].Exception.GetType().FullName | Should -Be 'VertexAI.GeminiApiException'
+            $failed[0].Exception.HttpStatus | Should -Be 401
+            (ConvertTo-PlainText ($merged + @($failed))).Contains($bad) | Should -BeFalse
+            @(Get-EmulatorRequest).Count | Should -BeGreaterOrEqual 1
+        }
+    }
+
+    Context 'Verbose output and secrets' {
+        It 'shows the URL and the model with -Verbose, and never the token on any stream' {
+            $merged = @(& { Invoke-GeminiChat 'Hello' -Verbose } *>&1)
+            $verbose = @($merged | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            $verbose.Count | Should -BeGreaterThan 0
+            $verboseText = @($verbose.Message) -join "`n"
+            $verboseText | Should -BeLike "*$($emulator.Url)v1/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions*"
+            $verboseText | Should -BeLike '*google/gemini-2.5-flash*'
+            (ConvertTo-PlainText $merged).Contains($token) | Should -BeFalse
+        }
+
+        It 'never shows the token in debug output or while streaming, even with a plain-string token' {
+            $DebugPreference = 'Continue'
+            $merged = @(& { Invoke-GeminiChat 'Hello' -AccessToken $token -Stream -Verbose } *>&1)
+            $merged.Count | Should -BeGreaterThan 1
+            (ConvertTo-PlainText $merged).Contains($token) | Should -BeFalse
+        }
+    }
+
+    Context 'Help' {
+        It 'has a synopsis, a description and examples with code' {
+            $help = Get-Help Invoke-GeminiChat -Full
+            $help.Synopsis | Should -Be 'Sends a chat request to Gemini on Vertex AI and returns the completion.'
+            ($help.description | Out-String) | Should -BeLike '*Chat Completions API*'
+            $examples = @($help.examples.example)
+            $examples.Count | Should -BeGreaterOrEqual 2
+            foreach ($example in $examples) { $example.code | Should -Not -BeNullOrEmpty }
+        }
+
+        It 'documents -Message with its alias and pipeline input' {
+            $parameter = Get-Help Invoke-GeminiChat -Parameter Message
+            $parameter.aliases | Should -Be 'Messages'
+            $parameter.pipelineInput | Should -BeLike 'True (ByValue)*'
+        }
+
+        It 'finds about_VertexAI when the module folder is on PSModulePath' {
+            $modulesRoot = Split-Path -Parent (Split-Path -Parent (Get-VertexAIModuleManifest))
+            $saved = $env:PSModulePath
+            try {
+                $env:PSModulePath = $modulesRoot + [System.IO.Path]::PathSeparator + $saved
+                $about = Get-Help about_VertexAI | Out-String
+            }
+            finally {
+                $env:PSModulePath = $saved
+            }
+            $about | Should -BeLike '*Application Default Credentials*'
+        }
+    }
+}

@@ -1,0 +1,182 @@
+# Pester 5: New-GeminiTool, as objects and as the tools that reach the Vertex AI emulator.
+# Run from the repository root: Invoke-Pester ./tests/pester
+
+Describe 'New-GeminiTool' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $emulator = Start-VertexEmulator
+        $PSDefaultParameterValues = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = (ConvertTo-SecureString $emulator.Token -AsPlainText -Force)
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+        $weatherSchema = @{
+            type       = 'object'
+            properties = @{
+                city = @{ type = 'string'; description = 'City name' }
+                unit = @{ type = 'string'; enum = @('celsius', 'fahrenheit') }
+            }
+            required   = @('city', 'unit')
+        }
+        $weatherJson = '{"type":"object","properties":{"city":{"type":"string","description":"City name"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city","unit"]}'
+    }
+
+    AfterAll {
+        Stop-VertexEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Clear-EmulatorScenario
+        Clear-EmulatorRequest
+    }
+
+    Context 'Command metadata' {
+        It 'declares ToolDefinition as its output type' {
+            (@((Get-Command New-GeminiTool).OutputType.Name) -join ',') | Should -Be 'VertexAI.ToolDefinition'
+        }
+
+        It '-Name is mandatory at position 0' {
+            Assert-ParameterShape -CommandName New-GeminiTool -Name Name -Type 'System.String' -Position 0 -Mandatory $true
+        }
+
+        It '-Description is at position 1' {
+            Assert-ParameterShape -CommandName New-GeminiTool -Name Description -Type 'System.String' -Position 1
+        }
+
+        It '-Parameters is at position 2 and takes any object' {
+            Assert-ParameterShape -CommandName New-GeminiTool -Name Parameters -Type 'System.Object' -Position 2
+        }
+
+        It 'accepts the name <Name>' -ForEach @(
+            @{ Name = 'get_weather' }, @{ Name = '_private' }, @{ Name = 'ns.tool-1' }, @{ Name = ('a' * 64) }
+        ) {
+            (New-GeminiTool $Name).Function.Name | Should -Be $Name
+        }
+
+        It 'rejects the name <Name>' -ForEach @(
+            @{ Name = '1starts_with_digit' }, @{ Name = 'has space' }, @{ Name = 'semi;colon' }, @{ Name = ('a' * 65) }
+        ) {
+            { New-GeminiTool $Name } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        }
+    }
+
+    Context 'Definitions' {
+        It 'builds a function from positional name, description and hashtable schema' {
+            $tool = New-GeminiTool get_weather 'Gets the weather' $weatherSchema
+            $tool.GetType().FullName | Should -Be 'VertexAI.ToolDefinition'
+            $tool.Type | Should -Be 'function'
+            $tool.Function.Name | Should -Be 'get_weather'
+            $tool.Function.Description | Should -Be 'Gets the weather'
+            $tool.Function.Parameters['type'] | Should -Be 'object'
+            (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+            $tool.Function.Parameters['properties']['unit']['enum'] | Should -Contain 'fahrenheit'
+        }
+
+        It 'builds the same schema from a JSON string' {
+            $fromJson = New-GeminiTool -Name get_weather -Description 'Gets the weather' -Parameters $weatherJson
+            $fromJson.Function.Parameters['type'] | Should -Be 'object'
+            $fromJson.Function.Parameters['properties']['city']['description'] | Should -Be 'City name'
+            (@($fromJson.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+        }
+
+        It 'reads the lines of a JSON file as Get-Content returns them' {
+            $file = Join-Path $TestDrive 'weather.json'
+            # Several lines, so that Get-Content returns an array.
+            Set-Content -LiteralPath $file -Value $weatherJson.Replace(',"required"', ",`n" + '"required"')
+            @(Get-Content -LiteralPath $file).Count | Should -BeGreaterThan 1
+            $tool = New-GeminiTool get_weather 'Gets the weather' (Get-Content -LiteralPath $file)
+            (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+        }
+
+        It 'takes a PSCustomObject schema, as ConvertFrom-Json makes it' {
+            $tool = New-GeminiTool get_weather 'Gets the weather' ($weatherJson | ConvertFrom-Json)
+            $tool.Function.Parameters['type'] | Should -Be 'object'
+            $tool.Function.Parameters['properties']['city']['type'] | Should -Be 'string'
+            (@($tool.Function.Parameters['required']) -join ',') | Should -Be 'city,unit'
+        }
+
+        It 'defaults to an object schema without properties' {
+            $tool = New-GeminiTool get_time 'Returns the time'
+            $tool.Function.Parameters['type'] | Should -Be 'object'
+            @($tool.Function.Parameters['properties'].Keys).Count | Should -Be 0
+        }
+
+        It 'refuses a JSON string that is not a schema object' -ForEach @(
+            @{ Text = '{"type": "object", ' }, @{ Text = '[1, 2, 3]' }
+        ) {
+            $failure = { New-GeminiTool broken 'Broken' $Text } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+    }
+
+    Context 'On the wire' {
+        It 'sends a hashtable-schema tool as an OpenAI function tool, and the model calls it' {
+            $tool = New-GeminiTool get_weather 'Gets the weather' $weatherSchema
+            $result = Invoke-GeminiChat 'Weather in Rome?' -Tool $tool
+            $sent = @((Get-EmulatorRequest)[0].BodyJson.tools)
+            $sent.Count | Should -Be 1
+            $sent[0].type | Should -Be 'function'
+            $sent[0].function.name | Should -Be 'get_weather'
+            $sent[0].function.description | Should -Be 'Gets the weather'
+            $sent[0].function.parameters.type | Should -Be 'object'
+            $sent[0].function.parameters.properties.city.type | Should -Be 'string'
+            (@($sent[0].function.parameters.properties.unit.enum) -join ',') | Should -Be 'celsius,fahrenheit'
+            (@($sent[0].function.parameters.required) -join ',') | Should -Be 'city,unit'
+            $result.FinishReason | Should -Be 'tool_calls'
+            $arguments = $result.ToolCalls[0].Function.Arguments | ConvertFrom-Json
+            $arguments.city | Should -Be 'Weather in Rome?'
+            $arguments.unit | Should -Be 'celsius'
+        }
+
+        It 'sends a JSON-string schema exactly as a hashtable one' {
+            Invoke-GeminiChat 'Weather in Rome?' -Tool (New-GeminiTool get_weather 'Gets the weather' $weatherSchema) | Out-Null
+            Invoke-GeminiChat 'Weather in Rome?' -Tool (New-GeminiTool get_weather 'Gets the weather' $weatherJson) | Out-Null
+            $requests = @(Get-EmulatorRequest)
+            $fromHashtable = $requests[0].BodyJson.tools[0].function.parameters | ConvertTo-Json -Depth 10 -Compress
+            $fromJson = $requests[1].BodyJson.tools[0].function.parameters | ConvertTo-Json -Depth 10 -Compress
+            # Key order may differ (hashtables are unordered); compare the parsed members.
+            $a = $requests[0].BodyJson.tools[0].function.parameters
+            $b = $requests[1].BodyJson.tools[0].function.parameters
+            $a.type | Should -Be $b.type
+            $a.properties.city.description | Should -Be $b.properties.city.description
+            (@($a.required) -join ',') | Should -Be (@($b.required) -join ',')
+            (@($a.properties.unit.enum) -join ',') | Should -Be (@($b.properties.unit.enum) -join ',')
+            $fromHashtable.Length | Should -Be $fromJson.Length
+        }
+
+        It 'sends the default schema for a tool without parameters' {
+            Invoke-GeminiChat 'What time is it?' -Tool (New-GeminiTool get_time 'Returns the time') | Out-Null
+            $parameters = (Get-EmulatorRequest)[0].BodyJson.tools[0].function.parameters
+            $parameters.type | Should -Be 'object'
+            @($parameters.properties.PSObject.Properties).Count | Should -Be 0
+        }
+
+        It 'sends several tools in order, and the model calls both' {
+            $time = New-GeminiTool get_time 'Returns the time'
+            $weather = New-GeminiTool get_weather 'Gets the weather' $weatherSchema
+            $result = Invoke-GeminiChat 'Time and weather?' -Tool $time, $weather
+            (@((Get-EmulatorRequest)[0].BodyJson.tools.function.name) -join ',') | Should -Be 'get_time,get_weather'
+            (@($result.ToolCalls.Function.Name) -join ',') | Should -Be 'get_time,get_weather'
+        }
+
+        It 'makes the model call the function named by -ToolChoice' {
+            $time = New-GeminiTool get_time 'Returns the time'
+            $weather = New-GeminiTool get_weather 'Gets the weather' $weatherSchema
+            $result = Invoke-GeminiChat 'Time and weather?' -Tool $time, $weather -ToolChoice get_weather
+            (@($result.ToolCalls.Function.Name) -join ',') | Should -Be 'get_weather'
+        }
+    }
+
+    Context 'Help' {
+        It 'has a synopsis and examples with code, a JSON schema among them' {
+            $help = Get-Help New-GeminiTool -Full
+            $help.Synopsis | Should -Be 'Creates a function (tool) definition that Gemini can call.'
+            $examples = @($help.examples.example)
+            $examples.Count | Should -BeGreaterOrEqual 2
+            foreach ($example in $examples) { $example.code | Should -Not -BeNullOrEmpty }
+            (@($examples.code) -join "`n") | Should -BeLike '*{"type":"object"*'
+        }
+    }
+}

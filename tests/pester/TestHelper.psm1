@@ -1,0 +1,377 @@
+# Shared by the Pester suite (tests/pester/*.Tests.ps1): builds and imports the module, runs the Vertex AI emulator
+# (tests/VertexAI.Emulator) as a background process, and talks to its control routes.
+#
+#   Import-VertexAITestModule           imports out/VertexAI/VertexAI.psd1 (publishing it first when it is missing)
+#   Start-VertexEmulator / Stop-...     one emulator per test file
+#   Get-EmulatorRequest                 GET    {url}_emulator/requests   (the chat requests it received)
+#   Clear-EmulatorRequest               DELETE {url}_emulator/requests
+#   Add-EmulatorScenario                POST   {url}_emulator/scenarios  (one-shot scripted responses)
+#   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
+#
+# Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
+
+$script:CurrentEmulator = $null
+
+function Get-VertexAIRepoRoot {
+    <# The directory holding VertexAIPs.sln, searched upwards from this file. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $dir = $PSScriptRoot
+    while ($dir) {
+        if (Test-Path -LiteralPath (Join-Path $dir 'VertexAIPs.sln')) { return $dir }
+        $parent = Split-Path -Parent $dir
+        if ($parent -eq $dir) { break }
+        $dir = $parent
+    }
+    throw "No VertexAIPs.sln above $PSScriptRoot."
+}
+
+function Get-VertexAIModuleManifest {
+    <#
+    The built module's manifest: $env:VERTEXAI_MODULE_MANIFEST (set by build.ps1 -Task Test) or
+    $env:VERTEXAI_MODULE_DIR (a published module folder) when set, else out/VertexAI/VertexAI.psd1 under the
+    repository root, built with 'dotnet publish src/VertexAI -c Release' when it is missing.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    if ($env:VERTEXAI_MODULE_MANIFEST) {
+        if (-not (Test-Path -LiteralPath $env:VERTEXAI_MODULE_MANIFEST)) { throw "VERTEXAI_MODULE_MANIFEST=$env:VERTEXAI_MODULE_MANIFEST does not exist." }
+        return $env:VERTEXAI_MODULE_MANIFEST
+    }
+    if ($env:VERTEXAI_MODULE_DIR) {
+        $manifest = Join-Path $env:VERTEXAI_MODULE_DIR 'VertexAI.psd1'
+        if (-not (Test-Path -LiteralPath $manifest)) { throw "VERTEXAI_MODULE_DIR=$env:VERTEXAI_MODULE_DIR holds no VertexAI.psd1." }
+        return $manifest
+    }
+
+    $root = Get-VertexAIRepoRoot
+    $manifest = Join-Path $root (Join-Path 'out' (Join-Path 'VertexAI' 'VertexAI.psd1'))
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        Write-Host "Building the module: dotnet publish src/VertexAI -c Release"
+        $output = & dotnet publish (Join-Path $root (Join-Path 'src' 'VertexAI')) -c Release --nologo 2>&1 | Out-String
+        if ($LASTEXITCODE -ne 0) { throw "dotnet publish src/VertexAI failed ($LASTEXITCODE):`n$output" }
+        if (-not (Test-Path -LiteralPath $manifest)) { throw "dotnet publish succeeded but $manifest does not exist:`n$output" }
+    }
+    return $manifest
+}
+
+function Import-VertexAITestModule {
+    <# Imports the built module into the global scope (a module imported from here would otherwise be private to this helper). #>
+    [CmdletBinding()]
+    param()
+    Import-Module (Get-VertexAIModuleManifest) -Global -Force -ErrorAction Stop
+}
+
+function Start-VertexEmulator {
+    <#
+    Starts 'dotnet run --project tests/VertexAI.Emulator -c Release -- --port 0' with its stdout redirected and reads
+    the lines 'VERTEX_EMULATOR_URL=http://127.0.0.1:PORT/' and 'VERTEX_EMULATOR_TOKEN=<token>' (build output that
+    dotnet run may print before them is skipped). Returns the emulator (Process, Url, BaseUri, Token) and makes it the
+    default of the other functions here.
+    #>
+    [CmdletBinding()]
+    param(
+        [TimeSpan] $Timeout = [TimeSpan]::FromMinutes(5)
+    )
+    $root = Get-VertexAIRepoRoot
+    $project = Join-Path $root (Join-Path 'tests' 'VertexAI.Emulator')
+    $psi = New-Object System.Diagnostics.ProcessStartInfo
+    $psi.FileName = 'dotnet'
+    $psi.Arguments = "run --project `"$project`" -c Release -- --port 0"
+    $psi.WorkingDirectory = $root
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true
+    $psi.EnvironmentVariables['DOTNET_NOLOGO'] = '1'
+    $psi.EnvironmentVariables['DOTNET_CLI_TELEMETRY_OPTOUT'] = '1'
+
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow + $Timeout
+    $seen = New-Object System.Collections.Generic.List[string]
+    $url = $null
+    $token = $null
+    try {
+        while ($null -eq $token) {
+            $line = Read-EmulatorLine -Process $process -Deadline $deadline -Seen $seen
+            if ($null -eq $url) {
+                if ($line.StartsWith('VERTEX_EMULATOR_URL=')) { $url = $line.Substring('VERTEX_EMULATOR_URL='.Length).Trim() }
+                continue
+            }
+            if (-not $line.StartsWith('VERTEX_EMULATOR_TOKEN=')) {
+                throw "The emulator's line after VERTEX_EMULATOR_URL= is not VERTEX_EMULATOR_TOKEN=: '$line'."
+            }
+            $token = $line.Substring('VERTEX_EMULATOR_TOKEN='.Length).Trim()
+        }
+    }
+    catch {
+        Stop-EmulatorProcess -Process $process
+        throw
+    }
+
+    if (-not $url.EndsWith('/')) { $url += '/' }
+    $emulator = [pscustomobject]@{
+        PSTypeName = 'VertexAI.Tests.Emulator'
+        Process    = $process
+        Url        = $url
+        BaseUri    = [uri] $url
+        Token      = $token
+    }
+    $script:CurrentEmulator = $emulator
+    $emulator
+}
+
+function Read-EmulatorLine {
+    param($Process, [DateTime] $Deadline, $Seen)
+    $remaining = $Deadline - [DateTime]::UtcNow
+    if ($remaining -le [TimeSpan]::Zero) { $remaining = [TimeSpan]::FromMilliseconds(1) }
+    $task = $Process.StandardOutput.ReadLineAsync()
+    if (-not $task.Wait($remaining)) {
+        throw "The emulator printed no VERTEX_EMULATOR_URL/TOKEN lines in time. Output so far:`n$($Seen -join "`n")"
+    }
+    $line = $task.Result
+    if ($null -eq $line) {
+        $Process.WaitForExit(5000) | Out-Null
+        $code = if ($Process.HasExited) { $Process.ExitCode } else { 'none yet' }
+        throw "The emulator ended its output (exit code $code) before printing its URL and token. Output:`n$($Seen -join "`n")"
+    }
+    $Seen.Add($line)
+    $line
+}
+
+function Stop-VertexEmulator {
+    <# Stops the emulator (the dotnet run process and the emulator it started). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(ValueFromPipeline)] $Emulator = $script:CurrentEmulator
+    )
+    process {
+        if ($null -eq $Emulator) { return }
+        Stop-EmulatorProcess -Process $Emulator.Process
+        if ($script:CurrentEmulator -eq $Emulator) { $script:CurrentEmulator = $null }
+    }
+}
+
+function Stop-EmulatorProcess {
+    param([System.Diagnostics.Process] $Process)
+    if ($null -eq $Process -or $Process.HasExited) { return }
+    # 'dotnet run' runs the emulator as a child process: end the whole tree.
+    $killed = $false
+    try {
+        $Process.Kill($true)
+        $killed = $true
+    }
+    catch {
+        # Windows PowerShell 5.1 (.NET Framework) has no Kill(bool).
+    }
+    if (-not $killed) {
+        if ($env:OS -eq 'Windows_NT') {
+            & taskkill.exe /PID $Process.Id /T /F 2>&1 | Out-Null
+        }
+        else {
+            try { $Process.Kill() } catch { }
+        }
+    }
+    $Process.WaitForExit(10000) | Out-Null
+    $Process.Dispose()
+}
+
+function Get-CurrentEmulator {
+    param($Emulator)
+    if ($null -ne $Emulator) { return $Emulator }
+    if ($null -eq $script:CurrentEmulator) { throw 'No emulator is running: call Start-VertexEmulator first.' }
+    $script:CurrentEmulator
+}
+
+function Invoke-EmulatorControl {
+    param($Emulator, [string] $Method, [string] $Route, $Body)
+    $e = Get-CurrentEmulator $Emulator
+    $arguments = @{
+        Method      = $Method
+        Uri         = $e.Url + $Route
+        Headers     = @{ Authorization = "Bearer $($e.Token)" }
+        ErrorAction = 'Stop'
+    }
+    if ($null -ne $Body) {
+        $arguments.Body = $Body
+        $arguments.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @arguments
+}
+
+function Get-EmulatorRequest {
+    <#
+    The requests the emulator recorded, oldest first: by default only the chat requests (kind 'chat'), -All for
+    every one. Each has method, path, headers, body (raw text), kind, apiVersion, project, location, endpointId, and
+    BodyJson: the body parsed with ConvertFrom-Json (null when it is not JSON).
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [switch] $All
+    )
+    $response = Invoke-EmulatorControl -Emulator $Emulator -Method Get -Route '_emulator/requests'
+    # Invoke-RestMethod may hand a JSON array over whole or enumerated; piping unrolls it either way.
+    foreach ($request in @($response | Where-Object { $null -ne $_ })) {
+        if (-not $All -and $request.kind -ne 'chat') { continue }
+        $json = $null
+        if ($request.body) {
+            try { $json = $request.body | ConvertFrom-Json -ErrorAction Stop } catch { $json = $null }
+        }
+        $request | Add-Member -NotePropertyName BodyJson -NotePropertyValue $json -Force -PassThru
+    }
+}
+
+function Clear-EmulatorRequest {
+    <# Empties the emulator's request log. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/requests' | Out-Null
+}
+
+function Add-EmulatorScenario {
+    <#
+    Queues scripted responses: each answers one authenticated chat request, in order, instead of the deterministic
+    reply. -Count queues the same response several times (one per retry the client will make).
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [int] $Status,
+        [string] $Body = '',
+        [hashtable] $Headers = @{},
+        [ValidateRange(1, 100)] [int] $Count = 1
+    )
+    $json = @{ status = $Status; body = $Body; headers = $Headers; count = $Count } | ConvertTo-Json -Depth 5 -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
+}
+
+function Clear-EmulatorScenario {
+    <# Drops every scripted response still queued, so that none answers a later test's request. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/scenarios' | Out-Null
+}
+
+function Get-RateLimitPlan {
+    <#
+    How many attempts one request makes against a 429 and how to call for it. The client retries transient failures
+    (default: 3 retries, so 4 attempts); when the cmdlets offer -MaxRetries, pass 0 and expect one attempt. Queue
+    exactly Attempts scenarios so that none is left over for the next test.
+    #>
+    [CmdletBinding()]
+    param([string] $CommandName = 'Invoke-GeminiChat')
+    if ((Get-Command $CommandName).Parameters.ContainsKey('MaxRetries')) {
+        return [pscustomobject]@{ Attempts = 1; Splat = @{ MaxRetries = 0 } }
+    }
+    [pscustomobject]@{ Attempts = 4; Splat = @{} }
+}
+
+function Get-RateLimitBody {
+    <# Google's 429 body, as Vertex AI sends it. #>
+    '{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}'
+}
+
+function New-SseBody {
+    <# A text/event-stream body: one 'data:' event per chunk JSON, then [DONE] unless -NoDone. #>
+    param([string[]] $Chunk, [switch] $NoDone)
+    $events = foreach ($c in $Chunk) { "data: $c`n`n" }
+    if (-not $NoDone) { $events += "data: [DONE]`n`n" }
+    -join $events
+}
+
+function New-TestChunkJson {
+    <# One chat.completion.chunk as Vertex streams it. #>
+    param([string] $Text, [string] $FinishReason)
+    $choice = [ordered]@{ index = 0; delta = [ordered]@{ role = 'assistant'; content = $Text } }
+    if ($FinishReason) { $choice.finish_reason = $FinishReason }
+    [ordered]@{
+        id      = 'scripted-1'
+        object  = 'chat.completion.chunk'
+        created = 1700000000
+        model   = 'google/gemini-2.5-flash'
+        choices = @($choice)
+    } | ConvertTo-Json -Depth 6 -Compress
+}
+
+function ConvertTo-PlainText {
+    <# Every record of a merged stream (*>&1) as text, the way a person or a log would see it. #>
+    param([object[]] $Record)
+    $lines = foreach ($r in $Record) {
+        if ($null -eq $r) { continue }
+        if ($r -is [System.Management.Automation.InformationRecord]) { "$($r.MessageData)" }
+        elseif ($r -is [System.Management.Automation.ErrorRecord]) { $r.ToString(); "$($r.Exception)"; "$($r.ErrorDetails)" }
+        else { "$r" }
+    }
+    ($lines -join "`n") + "`n" + ($Record | Out-String -Width 4096)
+}
+
+function Get-ChatParameterCase {
+    <#
+    The parameters Invoke-GeminiChat and Get-GeminiStream share, as CMDLET-SURFACE.md fixes them: -ForEach data for
+    the parameter metadata tests (Position -1 means named).
+    #>
+    @(
+        @{ Name = 'Prompt'; Type = 'System.String'; Position = 0; Pipeline = $true; Aliases = @() }
+        @{ Name = 'Message'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @('Messages') }
+        @{ Name = 'Model'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Project'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Location'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Endpoint'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @('EndpointId') }
+        @{ Name = 'ApiVersion'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'BaseUri'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'AccessToken'; Type = 'System.Security.SecureString'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Tool'; Type = 'VertexAI.ToolDefinition[]'; Position = -1; Pipeline = $false; Aliases = @('Tools') }
+        @{ Name = 'ToolChoice'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Temperature'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'TopP'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'MaxTokens'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Stop'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Seed'; Type = 'System.Int64'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ResponseFormat'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ExtraBody'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
+    )
+}
+
+function Assert-ParameterShape {
+    <#
+    Checks one parameter of a command against the surface: type, not mandatory unless -Mandatory, position
+    (-1 = named), ValueFromPipeline, never by property name, and exactly the aliases given.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $CommandName,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $Type,
+        [int] $Position = -1,
+        [bool] $Pipeline = $false,
+        [bool] $Mandatory = $false,
+        [string[]] $Aliases = @()
+    )
+    $parameter = (Get-Command $CommandName).Parameters[$Name]
+    if ($null -eq $parameter) { throw "$CommandName has no parameter -$Name." }
+    $parameter.ParameterType.FullName | Should -Be $Type
+    $sets = @($parameter.ParameterSets.Values)
+    $sets.Count | Should -Be 1
+    $set = $sets[0]
+    $set.IsMandatory | Should -Be $Mandatory
+    $expectedPosition = if ($Position -lt 0) { [int]::MinValue } else { $Position }
+    $set.Position | Should -Be $expectedPosition
+    $set.ValueFromPipeline | Should -Be $Pipeline
+    $set.ValueFromPipelineByPropertyName | Should -BeFalse
+    (@($parameter.Aliases | Sort-Object) -join ',') | Should -Be (@($Aliases | Sort-Object) -join ',')
+}
+
+function New-TestPng {
+    <# Writes a 1x1 PNG to -Path and returns the path. #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $bytes = [Convert]::FromBase64String('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==')
+    [System.IO.File]::WriteAllBytes($Path, $bytes)
+    $Path
+}
+
+Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+    Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
+    Clear-EmulatorScenario,
+    Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Assert-ParameterShape, New-TestPng
