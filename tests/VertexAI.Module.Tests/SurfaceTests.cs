@@ -1,7 +1,7 @@
 namespace VertexAI.Module.Tests;
 
 /// <summary>
-/// The cmdlet surface of CMDLET-SURFACE.md, parameter by parameter. A change to the surface must change this table,
+/// The cmdlet surface (as the help and README document it), parameter by parameter. A change to the surface must change this table,
 /// the help (en-US/VertexAI.dll-Help.xml) and the Pester suite together.
 /// </summary>
 [Collection(ModuleCollection.Name)]

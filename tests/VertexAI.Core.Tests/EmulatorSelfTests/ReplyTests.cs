@@ -216,6 +216,14 @@ public sealed class ReplyTests : EmulatorTestBase
         named["tool_choice"] = JsonNode.Parse("""{"type":"function","function":{"name":"get_stats"}}""");
         var calls = (await PostChatForJsonAsync(named))["choices"]![0]!["message"]!["tool_calls"]!.AsArray();
         Assert.Equal("get_stats", Assert.Single(calls)!["function"]!["name"]!.GetValue<string>());
+
+        foreach (var mode in new[] { "auto", "required" })
+        {
+            var plain = WeatherRequest("Paris");
+            plain["tool_choice"] = mode;
+            var all = (await PostChatForJsonAsync(plain))["choices"]![0]!["message"]!["tool_calls"]!.AsArray();
+            Assert.Equal(2, all.Count);
+        }
     }
 
     [Fact]

@@ -121,7 +121,8 @@ internal sealed class ReplyBuilder(ThoughtSignatures signatures)
         }
 
         var candidates = tools.OfType<JsonObject>();
-        if (Str(choice?["function"]?["name"]) is { } named)
+        // tool_choice is a string ("auto", "required") or {"type":"function","function":{"name":...}}.
+        if (choice is JsonObject named_choice && Str(named_choice["function"]?["name"]) is { } named)
         {
             candidates = candidates.Where(t => Str(t["function"]?["name"]) == named);
         }
