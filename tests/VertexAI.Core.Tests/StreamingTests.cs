@@ -76,7 +76,7 @@ public class StreamingTests : IClassFixture<EmulatorFixture>
     {
         _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
             SseStep.Data("""[{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}]""")));
-        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client(retry: RetryPolicy.None).StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
         Assert.Equal(429, ex.HttpStatus);
         Assert.Equal("RESOURCE_EXHAUSTED", ex.Status);
         Assert.Equal(0, ex.ChunksReceived);
@@ -151,5 +151,48 @@ public class StreamingTests : IClassFixture<EmulatorFixture>
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_before_its_first_chunk_is_retried_and_nothing_is_duplicated()
+    {
+        _f.Emulator.Scenarios.Enqueue(
+            Scenario.Stream(SseStep.Data("""{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}""")),
+            Scenario.Stream(SseStep.Abort()),
+            Scenario.Stream(SseStep.Data(ChunkJson("only ")), SseStep.Data(ChunkJson("once", "stop")), SseStep.Done()));
+        _f.Emulator.ClearLog();
+        var log = new ListLog();
+        var chunks = new List<ChatCompletionChunk>();
+        var completion = await _f.Client(log: log).StreamAsync(EmulatorFixture.UserPrompt("x"), chunks.Add);
+        Assert.Equal("only once", completion.Content);
+        Assert.Equal(2, chunks.Count);
+        Assert.Equal(3, _f.Emulator.ChatRequests.Count);
+        Assert.Contains(log.Lines, l => l.Contains("Retry 1 of 3") && l.Contains("before its first chunk") && l.Contains("overloaded"));
+        Assert.Contains(log.Lines, l => l.Contains("Retry 2 of 3") && l.Contains("before its first chunk"));
+    }
+
+    [Fact]
+    public async Task A_stream_that_fails_after_a_chunk_reached_the_caller_is_not_retried()
+    {
+        _f.Emulator.Scenarios.Enqueue(
+            Scenario.Stream(SseStep.Data(ChunkJson("seen ")), SseStep.Data("""{"error":{"code":503,"message":"overloaded","status":"UNAVAILABLE"}}""")));
+        _f.Emulator.ClearLog();
+        var chunks = new List<ChatCompletionChunk>();
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), chunks.Add));
+        Assert.Single(chunks);
+        Assert.Single(_f.Emulator.ChatRequests);
+        Assert.True(ex.IsTransient);
+        Assert.Equal("seen ", ex.PartialCompletion!.Content);
+        Assert.Contains("after 1 chunk", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_malformed_first_event_is_not_retried()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Raw("data: {not json\n\n")));
+        _f.Emulator.ClearLog();
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.False(ex.IsTransient);
+        Assert.Single(_f.Emulator.ChatRequests);
     }
 }

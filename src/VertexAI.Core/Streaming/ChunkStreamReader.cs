@@ -59,7 +59,7 @@ namespace VertexAI.Streaming
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null);
+                        throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null, connectionFailure: true);
                     }
                     catch (EventTooLargeException ex)
                     {
@@ -67,7 +67,7 @@ namespace VertexAI.Streaming
                     }
                     catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException)
                     {
-                        throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex);
+                        throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex, connectionFailure: true);
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException))
                     {
@@ -107,13 +107,17 @@ namespace VertexAI.Streaming
             // A stream that ends without [DONE] was cut, unless every choice had already finished (some servers omit it).
             if (!done && !accumulator.AllChoicesFinished)
             {
-                throw Broken("The stream ended before [DONE]", accumulator, requestId, null);
+                throw Broken("The stream ended before [DONE]", accumulator, requestId, null, connectionFailure: true);
             }
         }
 
-        private static GeminiStreamException Broken(string what, StreamAccumulator accumulator, string? requestId, Exception? inner)
+        // connectionFailure: the transport gave out (cut, reset, stalled), which a retry may cure; a malformed event would not.
+        private static GeminiStreamException Broken(string what, StreamAccumulator accumulator, string? requestId, Exception? inner, bool connectionFailure = false)
             => new GeminiStreamException(what + StreamPosition(accumulator) + (requestId is null ? "" : $" (request id {requestId})"),
-                accumulator.ChunkCount, Partial(accumulator), requestId: requestId, innerException: inner);
+                accumulator.ChunkCount, Partial(accumulator), requestId: requestId, innerException: inner)
+            {
+                IsConnectionFailure = connectionFailure,
+            };
 
         private static string StreamPosition(StreamAccumulator accumulator)
         {

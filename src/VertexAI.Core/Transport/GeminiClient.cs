@@ -114,8 +114,9 @@ namespace VertexAI
 
         /// <summary>
         /// Streams a completion chunk by chunk. Each chunk is yielded the moment its event is parsed; nothing waits for
-        /// the rest of the body. Failures before the stream starts are retried; after that they end the stream with a
-        /// <see cref="GeminiStreamException"/> that keeps the partial message.
+        /// the rest of the body. Failures before the first chunk (an error status, a dropped connection, a stream that
+        /// breaks or reports a transient error before yielding anything) are retried; once a chunk has been yielded,
+        /// a failure ends the stream with a <see cref="GeminiStreamException"/> that keeps the partial message.
         /// </summary>
         public async IAsyncEnumerable<ChatCompletionChunk> StreamChunksAsync(ChatRequest request, StreamAccumulator? accumulator = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -123,36 +124,84 @@ namespace VertexAI
             var body = Serialize(request, stream: true, out var model);
             var started = Stopwatch.StartNew();
             accumulator ??= new StreamAccumulator();
-            using var exchange = await SendAsync(body, model, stream: true, 1, cancellationToken).ConfigureAwait(false);
-            var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
-            if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
+            var attempt = 1;
+            var yielded = 0;
+            while (true)
             {
-                // A 200 that is not an event stream: an error object, or a proxy's page. Report what it is.
-                var text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken, MaxErrorBodyChars).ConfigureAwait(false);
-                var error = GoogleErrorParser.FromResponse((int)exchange.Response.StatusCode, text, exchange.RequestId, contentType);
-                if (error.Status is null)
+                GeminiApiException? retryable = null;
+                var exchange = await SendAsync(body, model, stream: true, attempt, cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    error = new GeminiApiException(
-                        GeminiApiException.Describe((int)exchange.Response.StatusCode, null, $"expected an event stream (text/event-stream) but got {contentType}", exchange.RequestId),
-                        (int)exchange.Response.StatusCode, null, null, null, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
+                    var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
+                    if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
+                    {
+                        var error = await NotAStreamAsync(exchange, contentType).ConfigureAwait(false);
+                        if (!error.IsTransient || exchange.Attempt > _options.Retry.MaxRetries) throw error;
+                        retryable = error;
+                    }
+                    else
+                    {
+                        var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                        // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
+                        using var abort = cancellationToken.Register(() => exchange.Response.Dispose());
+                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout, cancellationToken)
+                            .GetAsyncEnumerator(cancellationToken);
+                        try
+                        {
+                            while (true)
+                            {
+                                bool moved;
+                                try
+                                {
+                                    moved = await chunks.MoveNextAsync().ConfigureAwait(false);
+                                }
+                                catch (GeminiStreamException ex) when (yielded == 0 && ex.IsTransient && exchange.Attempt <= _options.Retry.MaxRetries)
+                                {
+                                    // Nothing has reached the caller yet, so trying again cannot duplicate output.
+                                    retryable = ex;
+                                    break;
+                                }
+                                if (!moved) break;
+                                if (yielded++ == 0) _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
+                                yield return chunks.Current;
+                            }
+                        }
+                        finally
+                        {
+                            await chunks.DisposeAsync().ConfigureAwait(false);
+                        }
+                    }
                 }
-                throw error;
-            }
+                finally
+                {
+                    exchange.Dispose();
+                }
 
-            var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
-            using var abort = cancellationToken.Register(() => exchange.Response.Dispose());
-            var first = true;
-            await foreach (var chunk in ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout, cancellationToken).ConfigureAwait(false))
-            {
-                if (first)
+                if (retryable is null)
                 {
-                    _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
-                    first = false;
+                    _options.Log.Verbose($"Stream finished in {started.ElapsedMilliseconds} ms: {accumulator.ChunkCount} chunk(s).");
+                    yield break;
                 }
-                yield return chunk;
+                var wait = retryable.RetryAfter is TimeSpan asked && asked <= _options.Retry.MaxServerDelay ? asked : _options.Retry.Backoff(exchange.Attempt);
+                await DelayAsync(wait, "the stream failed before its first chunk: " + (retryable.ErrorMessage ?? retryable.Message), exchange.Attempt, cancellationToken).ConfigureAwait(false);
+                attempt = exchange.Attempt + 1;
             }
-            _options.Log.Verbose($"Stream finished in {started.ElapsedMilliseconds} ms: {accumulator.ChunkCount} chunk(s).");
+        }
+
+        // A 200 that is not an event stream: an error object, or a proxy's page. Says what it is.
+        private static async Task<GeminiApiException> NotAStreamAsync(Exchange exchange, string contentType)
+        {
+            var status = (int)exchange.Response.StatusCode;
+            var text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken, MaxErrorBodyChars).ConfigureAwait(false);
+            var error = GoogleErrorParser.FromResponse(status, text, exchange.RequestId, contentType);
+            if (error.Status is null)
+            {
+                error = new GeminiApiException(
+                    GeminiApiException.Describe(status, null, $"expected an event stream (text/event-stream) but got {contentType}", exchange.RequestId),
+                    status, null, null, null, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
+            }
+            error.Attempts = exchange.Attempt;
+            return error;
         }
 
         private byte[] Serialize(ChatRequest request, bool stream, out string? model)
