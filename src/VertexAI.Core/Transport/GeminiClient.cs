@@ -34,6 +34,7 @@ namespace VertexAI
         private readonly IAccessTokenSource _tokens;
         private readonly HttpClient _http;
         private readonly GeminiClientOptions _options;
+        private readonly string? _proxyDescription;
 
         /// <summary>Creates a client.</summary>
         public GeminiClient(GeminiClientOptions options)
@@ -41,7 +42,9 @@ namespace VertexAI
             _options = options ?? throw new ArgumentNullException(nameof(options));
             _endpoint = options.Endpoint ?? throw new ArgumentException("An endpoint is required.", nameof(options));
             _tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
-            _http = options.HttpClient ?? SharedHttp.Client;
+            if (options.Proxy is not null) ProxySettings.Validate(options.Proxy);
+            _http = options.HttpClient ?? SharedHttp.For(options.Proxy);
+            _proxyDescription = options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null;
         }
 
         /// <summary>The endpoint this client calls.</summary>
@@ -235,7 +238,8 @@ namespace VertexAI
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 request.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
                 request.Headers.UserAgent.ParseAdd(SharedHttp.UserAgent);
-                _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}, attempt {attempt}).");
+                _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
+                    + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {attempt}).");
                 _options.Log.Debug($"Request body: {body.Length} bytes.");
                 var sw = Stopwatch.StartNew();
 

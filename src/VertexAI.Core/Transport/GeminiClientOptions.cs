@@ -13,8 +13,15 @@ namespace VertexAI
         /// <summary>Where tokens come from; defaults to the session's Application Default Credentials.</summary>
         public IAccessTokenSource? TokenSource { get; set; }
 
-        /// <summary>The HttpClient to use; defaults to one shared by the whole process.</summary>
+        /// <summary>The HttpClient to use; defaults to one shared by the whole process (one per proxy).</summary>
         public HttpClient? HttpClient { get; set; }
+
+        /// <summary>
+        /// An HTTP proxy (<c>http://host:port</c>, credentials allowed as <c>http://user:pass@host:port</c>); when null,
+        /// <c>HTTPS_PROXY</c>/<c>HTTP_PROXY</c>/<c>NO_PROXY</c> from the environment, else the system's proxy. Ignored when
+        /// <see cref="HttpClient"/> is given.
+        /// </summary>
+        public Uri? Proxy { get; set; }
 
         /// <summary>Limit for one attempt: the whole response, or for a stream its headers. Default 5 minutes.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
