@@ -61,14 +61,63 @@ namespace VertexAI
         public string? ResponseBody { get; set; }
 
         /// <summary>Whether retrying the same request later can succeed (408, 429, 5xx, connection failures).</summary>
-        public bool IsTransient => HttpStatus is null ? IsConnectionFailure : IsTransientStatus(HttpStatus.Value);
+        public bool IsTransient => HttpStatus is null ? IsConnectionFailure && !IsTlsFailure : IsTransientStatus(HttpStatus.Value);
 
         /// <summary>Whether the request never got an HTTP answer (refused, reset, timed out).</summary>
         public bool IsConnectionFailure { get; set; }
 
+        /// <summary>Whether the TLS handshake failed (e.g. an untrusted or mismatched certificate); never retried, never bypassed.</summary>
+        public bool IsTlsFailure { get; set; }
+
         /// <summary>HTTP statuses worth retrying.</summary>
         public static bool IsTransientStatus(int status)
             => status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+
+        /// <summary>
+        /// Returns this exception, or a copy with <paramref name="secret"/> replaced wherever a server echoed it (message,
+        /// body, details), so a token can never travel on in an error.
+        /// </summary>
+        internal GeminiApiException Redacted(string? secret)
+        {
+            if (string.IsNullOrEmpty(secret) || !Mentions(this, secret!)) return this;
+            const string Mask = "[redacted]";
+            string? R(string? s) => s?.Replace(secret!, Mask);
+            var details = new object?[Details.Count];
+            for (var i = 0; i < details.Length; i++) details[i] = RedactPlain(Details[i], secret!, Mask);
+            var inner = InnerException is not null && InnerException.ToString().Contains(secret!) ? null : InnerException;
+            GeminiApiException copy = this is GeminiStreamException stream
+                ? new GeminiStreamException(R(Message)!, stream.ChunksReceived, stream.PartialCompletion, HttpStatus, Status, R(ErrorMessage), details, RequestId, inner)
+                : new GeminiApiException(R(Message)!, HttpStatus, Status, R(ErrorMessage), details, RequestId, inner);
+            copy.RetryAfter = RetryAfter;
+            copy.Attempts = Attempts;
+            copy.ResponseBody = R(ResponseBody);
+            copy.IsConnectionFailure = IsConnectionFailure;
+            copy.IsTlsFailure = IsTlsFailure;
+            return copy;
+        }
+
+        private static bool Mentions(GeminiApiException ex, string secret)
+            => ex.ToString().Contains(secret) || (ex.ResponseBody?.Contains(secret) ?? false) || (ex.ErrorMessage?.Contains(secret) ?? false)
+               || Json.PlainJson.Serialize(ex.Details).Contains(secret);
+
+        private static object? RedactPlain(object? value, string secret, string mask)
+        {
+            switch (value)
+            {
+                case string s:
+                    return s.Replace(secret, mask);
+                case Dictionary<string, object?> map:
+                    var m = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
+                    foreach (var kv in map) m[kv.Key] = RedactPlain(kv.Value, secret, mask);
+                    return m;
+                case object?[] array:
+                    var a = new object?[array.Length];
+                    for (var i = 0; i < a.Length; i++) a[i] = RedactPlain(array[i], secret, mask);
+                    return a;
+                default:
+                    return value;
+            }
+        }
 
         internal static string Describe(int? httpStatus, string? googleStatus, string? message, string? requestId)
         {

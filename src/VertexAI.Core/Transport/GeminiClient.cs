@@ -81,7 +81,7 @@ namespace VertexAI
                     if (GoogleErrorParser.TryReadError(doc.RootElement, out var code, out var status, out var message, out var details))
                     {
                         throw new GeminiApiException(GeminiApiException.Describe(code ?? 200, status, message, exchange.RequestId),
-                            code ?? 200, status, message, details, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
+                            code ?? 200, status, message, details, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(exchange.Token);
                     }
                     completion = WireReader.ReadCompletion(doc.RootElement);
                 }
@@ -93,7 +93,7 @@ namespace VertexAI
                         : "the response is not valid JSON: " + ex.Message;
                     throw new GeminiApiException(
                         GeminiApiException.Describe(200, null, what, exchange.RequestId),
-                        200, null, ex.Message, null, exchange.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) };
+                        200, null, ex.Message, null, exchange.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(exchange.Token);
                 }
                 _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
                 return completion;
@@ -138,7 +138,7 @@ namespace VertexAI
                     var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
                     if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
                     {
-                        var error = await NotAStreamAsync(exchange, contentType).ConfigureAwait(false);
+                        var error = (await NotAStreamAsync(exchange, contentType).ConfigureAwait(false)).Redacted(exchange.Token);
                         if (!error.IsTransient || exchange.Attempt > _options.Retry.MaxRetries) throw error;
                         retryable = error;
                     }
@@ -163,6 +163,11 @@ namespace VertexAI
                                     // Nothing has reached the caller yet, so trying again cannot duplicate output.
                                     retryable = ex;
                                     break;
+                                }
+                                catch (GeminiApiException ex) when (!ReferenceEquals(ex.Redacted(exchange.Token), ex))
+                                {
+                                    // The server echoed the token into what broke the stream.
+                                    throw ex.Redacted(exchange.Token);
                                 }
                                 if (!moved) break;
                                 if (yielded++ == 0) _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
@@ -253,7 +258,7 @@ namespace VertexAI
                     request.Dispose();
                     attemptCts.Dispose();
                     var failure = ConnectionFailure(ex, attempt);
-                    if (attempt > _options.Retry.MaxRetries) throw failure;
+                    if (attempt > _options.Retry.MaxRetries || !failure.IsTransient) throw failure;
                     await DelayAsync(_options.Retry.Backoff(attempt), failure.Message, attempt, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -271,7 +276,7 @@ namespace VertexAI
                 {
                     // A stream may run for as long as it keeps sending; stalls are the idle timeout's business.
                     if (stream) attemptCts.CancelAfter(Timeout.InfiniteTimeSpan);
-                    return new Exchange(request, response, attemptCts, requestId, attempt);
+                    return new Exchange(request, response, attemptCts, requestId, attempt, token);
                 }
 
                 GeminiApiException error;
@@ -299,6 +304,7 @@ namespace VertexAI
                     attempt--;
                     continue;
                 }
+                error = error.Redacted(token);
                 if (!error.IsTransient || attempt > _options.Retry.MaxRetries) throw error;
 
                 TimeSpan wait;
@@ -336,11 +342,23 @@ namespace VertexAI
             var what = ex is OperationCanceledException
                 ? $"no complete response within {_options.Timeout.TotalSeconds:0.#} s"
                 : "the connection failed: " + Innermost(ex).Message;
-            return new GeminiApiException($"Could not reach Vertex AI at {_endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {what}", innerException: ex)
+            var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex) is not null;
+            return new GeminiApiException($"Could not reach Vertex AI at {_endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {what}"
+                + (tls ? " The server's TLS certificate was not accepted; this client never skips certificate checks." : ""), innerException: ex)
             {
                 IsConnectionFailure = true,
+                IsTlsFailure = tls,
                 Attempts = attempt,
             };
+        }
+
+        private static T? FindInner<T>(Exception? ex) where T : Exception
+        {
+            for (; ex is not null; ex = ex.InnerException)
+            {
+                if (ex is T found) return found;
+            }
+            return null;
         }
 
         private static Exception Innermost(Exception ex)
@@ -388,8 +406,9 @@ namespace VertexAI
             private readonly HttpRequestMessage _request;
             private readonly CancellationTokenSource _attemptCts;
 
-            internal Exchange(HttpRequestMessage request, HttpResponseMessage response, CancellationTokenSource attemptCts, string? requestId, int attempt)
+            internal Exchange(HttpRequestMessage request, HttpResponseMessage response, CancellationTokenSource attemptCts, string? requestId, int attempt, string token)
             {
+                Token = token;
                 _request = request;
                 Response = response;
                 _attemptCts = attemptCts;
@@ -401,6 +420,9 @@ namespace VertexAI
             internal string? RequestId { get; }
             internal int Attempt { get; }
             internal CancellationToken AttemptToken => _attemptCts.Token;
+
+            // The bearer token this exchange used: errors built from what the server sent back are scrubbed of it.
+            internal string Token { get; }
 
             public void Dispose()
             {
