@@ -36,7 +36,7 @@ namespace VertexAI.Commands
             ChatCompletion? completion;
             if (!Stream.IsPresent)
             {
-                completion = Call(token => client.CompleteAsync(request, token), target);
+                completion = Call(token => ChatCalls.CompleteAsync(client, request, token), target);
             }
             else
             {
@@ -45,9 +45,16 @@ namespace VertexAI.Commands
                     var wroteText = false;
                     try
                     {
-                        return await client.StreamAsync(request, chunk =>
+                        return await ChatCalls.StreamAsync(client, request, chunk =>
                         {
-                            var text = chunk.Text;
+                            // Thoughts (tagged with -ThoughtTagMarker, or parts marked as thoughts) are written dimmed.
+                            var thought = chunk.ThoughtText;
+                            if (!string.IsNullOrEmpty(thought))
+                            {
+                                wroteText = true;
+                                Post(() => WriteHost(thought!, noNewLine: true, dimmed: true));
+                            }
+                            var text = chunk.AnswerText;
                             if (string.IsNullOrEmpty(text)) return;
                             wroteText = true;
                             Post(() => WriteHost(text!, noNewLine: true));
@@ -60,15 +67,16 @@ namespace VertexAI.Commands
                     }
                 }, target);
             }
-            if (completion is not null) WriteObject(completion);
+            if (completion is not null) WriteCompletion(completion);
         }
 
         // As Write-Host does: a HostInformationMessage in an information record tagged PSHOST, so the host shows it while
         // 6> redirects it and -InformationVariable captures it.
-        private void WriteHost(string text, bool noNewLine)
+        private void WriteHost(string text, bool noNewLine, bool dimmed = false)
         {
             var message = new HostInformationMessage { Message = text, NoNewLine = noNewLine };
-            if (_foreground.HasValue) message.ForegroundColor = _foreground;
+            if (dimmed) message.ForegroundColor = ConsoleColor.DarkGray;
+            else if (_foreground.HasValue) message.ForegroundColor = _foreground;
             if (_background.HasValue) message.BackgroundColor = _background;
             WriteInformation(message, s_hostTags);
         }

@@ -93,6 +93,12 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "ApiVersion", "v1|v1beta1")]
     [InlineData("Get-GeminiStream", "ApiVersion", "v1|v1beta1")]
     [InlineData("New-GeminiMessage", "Role", "system|user|assistant|tool|developer")]
+    [InlineData("Invoke-GeminiChat", "ThinkingLevel", "minimal|low|medium|high")]
+    [InlineData("Get-GeminiStream", "ThinkingLevel", "minimal|low|medium|high")]
+    [InlineData("Invoke-GeminiChat", "ReasoningEffort", "none|low|medium|high")]
+    [InlineData("Get-GeminiStream", "ReasoningEffort", "none|low|medium|high")]
+    [InlineData("Invoke-GeminiChat", "Modalities", "text|image|audio")]
+    [InlineData("Get-GeminiStream", "Modalities", "text|image|audio")]
     public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -109,6 +115,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "Temperature", 0d, 2d)]
     [InlineData("Get-GeminiStream", "TopP", 0d, 1d)]
     [InlineData("Get-GeminiStream", "MaxTokens", 1d, (double)int.MaxValue)]
+    [InlineData("Invoke-GeminiChat", "ThinkingBudget", -1d, (double)int.MaxValue)]
+    [InlineData("Get-GeminiStream", "ThinkingBudget", -1d, (double)int.MaxValue)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -178,5 +186,14 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "Seed", "System.Int64", false, Named, false, ""),
         (cmdlet, "ResponseFormat", "System.Object", false, Named, false, ""),
         (cmdlet, "ExtraBody", "System.Collections.IDictionary", false, Named, false, ""),
+        (cmdlet, "Conversation", "VertexAI.ChatCompletion", false, Named, true, ""),
+        (cmdlet, "ThinkingBudget", "System.Int32", false, Named, false, ""),
+        (cmdlet, "ThinkingLevel", "System.String", false, Named, false, ""),
+        (cmdlet, "IncludeThoughts", Switch, false, Named, false, ""),
+        (cmdlet, "ThoughtTagMarker", "System.String", false, Named, false, ""),
+        (cmdlet, "ReasoningEffort", "System.String", false, Named, false, ""),
+        (cmdlet, "ResponseSchema", "System.Object", false, Named, false, ""),
+        (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
+        (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
     ];
 }

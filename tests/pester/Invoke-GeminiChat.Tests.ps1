@@ -537,6 +537,147 @@ Describe 'Invoke-GeminiChat' {
         }
     }
 
+    Context 'Thinking' {
+        It 'sends the thinking parameters in extra_body.google, winning over -ExtraBody' {
+            $extra = @{ google = @{ thinking_config = @{ thinking_budget = 5; include_thoughts = $false }; safety_settings = @() } }
+            Invoke-GeminiChat 'Hi' -ExtraBody $extra -ThinkingBudget 1024 -ThinkingLevel high -IncludeThoughts -ThoughtTagMarker think | Out-Null
+            $google = (Get-EmulatorRequest)[0].BodyJson.extra_body.google
+            $google.thinking_config.thinking_budget | Should -Be 1024
+            $google.thinking_config.thinking_level | Should -Be 'high'
+            $google.thinking_config.include_thoughts | Should -BeTrue
+            $google.thought_tag_marker | Should -Be 'think'
+            $google.PSObject.Properties.Name | Should -Contain 'safety_settings'
+        }
+
+        It 'separates tagged thoughts from the answer' {
+            $r = Invoke-GeminiChat 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think
+            $r.Thoughts | Should -Be 'Thinking about: Is 7 prime?'
+            $r.Content | Should -Be 'Echo: Is 7 prime?'
+            $r.RawContent | Should -BeLike '<think>*'
+            $r.Usage.ReasoningTokens | Should -Be 7
+            $r.Usage.ToString() | Should -BeLike '*reasoning 7*'
+        }
+
+        It 'writes streamed thoughts dimmed and the answer in the host colour' {
+            $r = Invoke-GeminiChat 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think -Stream -InformationVariable shown 6>$null
+            $r.Content | Should -Be 'Echo: Is 7 prime?'
+            $dimmed = @($shown | Where-Object { $_.MessageData.ForegroundColor -eq [ConsoleColor]::DarkGray })
+            (($dimmed | ForEach-Object { $_.MessageData.Message }) -join '') | Should -Be 'Thinking about: Is 7 prime?'
+        }
+
+        It 'sends -ReasoningEffort as reasoning_effort' {
+            Invoke-GeminiChat 'Hi' -ReasoningEffort low | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.reasoning_effort | Should -Be 'low'
+        }
+
+        It 'refuses -ReasoningEffort with <Name> before any request' -ForEach @(
+            @{ Name = '-ThinkingBudget'; Splat = @{ ThinkingBudget = 10 } }
+            @{ Name = '-IncludeThoughts'; Splat = @{ IncludeThoughts = $true } }
+            @{ Name = 'a thinking_config in -ExtraBody'; Splat = @{ ExtraBody = @{ google = @{ thinking_config = @{ thinking_budget = 1 } } } } }
+        ) {
+            $failure = { Invoke-GeminiChat 'Hi' -ReasoningEffort high @Splat } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'Gemini.InvalidArgument*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-ReasoningEffort*thinking*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+    }
+
+    Context 'Structured output' {
+        BeforeAll {
+            # A type from C# (PowerShell classes work the same way; Add-Type keeps the test independent of class scoping).
+            if (-not ('Issue3City' -as [type])) {
+                Add-Type -TypeDefinition @'
+public class Issue3City
+{
+    public string Name { get; set; }
+    public int Population { get; set; }
+    public string[] Landmarks { get; set; }
+}
+public class Issue3Tree
+{
+    public string Name { get; set; }
+    public Issue3Tree[] Children { get; set; }
+}
+'@
+            }
+        }
+
+        It 'derives the schema from a .NET type and binds the answer to it' {
+            $r = Invoke-GeminiChat 'Describe Zurich' -ResponseSchema ([Issue3City])
+            $format = (Get-EmulatorRequest)[0].BodyJson.response_format
+            $format.type | Should -Be 'json_schema'
+            $format.json_schema.name | Should -Be 'Issue3City'
+            $format.json_schema.strict | Should -BeTrue
+            $format.json_schema.schema.properties.Population.type | Should -Be 'integer'
+            $format.json_schema.schema.properties.Landmarks.type | Should -Be 'array'
+            $r.Parsed.GetType().Name | Should -Be 'Issue3City'
+            $r.Parsed.Name | Should -Be 'example'
+        }
+
+        It 'takes a hashtable schema with -SchemaName and parses the answer' {
+            $schema = @{ type = 'object'; properties = @{ colour = @{ type = 'string' } }; required = @('colour') }
+            $r = Invoke-GeminiChat 'A colour' -ResponseSchema $schema -SchemaName colours
+            (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.name | Should -Be 'colours'
+            $r.Parsed.colour | Should -Be 'example'
+        }
+
+        It 'takes a JSON string schema' {
+            $r = Invoke-GeminiChat 'A colour' -ResponseSchema '{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}'
+            (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.name | Should -Be 'response'
+            $r.Parsed.n | Should -Be 1
+        }
+
+        It 'refuses a recursive type before any request' {
+            { Invoke-GeminiChat 'x' -ResponseSchema ([Issue3Tree]) -ErrorAction Stop } | Should -Throw '*recursive*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'refuses a schema with a $ref cycle before any request' {
+            $schema = @{ type = 'object'; properties = @{ next = @{ '$ref' = '#' } } }
+            { Invoke-GeminiChat 'x' -ResponseSchema $schema -ErrorAction Stop } | Should -Throw '*recursive*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'reports an answer that is not JSON as a non-terminating error that keeps the raw text' {
+            Add-EmulatorScenario -Status 200 -Body (@{
+                id = 'x'; object = 'chat.completion'; created = 1; model = 'google/gemini-2.5-flash'
+                choices = @(@{ index = 0; finish_reason = 'stop'; message = @{ role = 'assistant'; content = 'not json' } })
+            } | ConvertTo-Json -Depth 8)
+            $r = Invoke-GeminiChat 'x' -ResponseFormat json_object -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed.Count | Should -Be 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.InvalidStructuredOutput*'
+            $failed[0].TargetObject | Should -Be 'not json'
+            $r.Content | Should -Be 'not json'
+            $r.Parsed | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Conversations' {
+        It 'continues a piped completion with the new prompt' {
+            $second = Invoke-GeminiChat 'Name a prime' | Invoke-GeminiChat 'And the next one?'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            $messages = @($requests[1].BodyJson.messages)
+            $messages.Count | Should -Be 3
+            $messages[0].content | Should -Be 'Name a prime'
+            $messages[1].role | Should -Be 'assistant'
+            $messages[1].content | Should -Be 'Echo: Name a prime'
+            $messages[2].content | Should -Be 'And the next one?'
+            $second.Content | Should -Be 'Echo: And the next one?'
+            @($second.Conversation).Count | Should -Be 4
+        }
+
+        It 'binds a piped completion to -Conversation, not to -Prompt' {
+            $first = Invoke-GeminiChat 'Name a prime'
+            Clear-EmulatorRequest
+            $first | Invoke-GeminiChat | Out-Null
+            $messages = @((Get-EmulatorRequest)[0].BodyJson.messages)
+            $messages.Count | Should -Be 2
+            $messages[1].role | Should -Be 'assistant'
+        }
+    }
+
     Context 'Help' {
         It 'has a synopsis, a description and examples with code' {
             $help = Get-Help Invoke-GeminiChat -Full

@@ -331,6 +331,15 @@ function Get-ChatParameterCase {
         @{ Name = 'Seed'; Type = 'System.Int64'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'ResponseFormat'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'ExtraBody'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Conversation'; Type = 'VertexAI.ChatCompletion'; Position = -1; Pipeline = $true; Aliases = @() }
+        @{ Name = 'ThinkingBudget'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ThinkingLevel'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'IncludeThoughts'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ThoughtTagMarker'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ReasoningEffort'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ResponseSchema'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
     )
 }
 
