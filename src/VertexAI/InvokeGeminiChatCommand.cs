@@ -23,10 +23,27 @@ namespace VertexAI.Commands
         [Parameter]
         public SwitchParameter Stream { get; set; }
 
+        /// <summary>Writes the generated images (and audio) to this file; several get -1, -2, ... before the extension.</summary>
+        [Parameter]
+        public string? OutFile { get; set; }
+
+        /// <summary>Writes the generated images (and audio) to this directory, named after the completion's id.</summary>
+        [Parameter]
+        public string? OutDirectory { get; set; }
+
+        /// <summary>Overwrites existing files with -OutFile / -OutDirectory.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Reads the host's colours for streamed text, then does the shared setup.</summary>
         protected override void BeginProcessing()
         {
             if (Stream.IsPresent) ReadHostColors();
+            if (OutFile is not null && OutDirectory is not null)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException("Give either -OutFile or -OutDirectory, not both.", nameof(OutFile)), "Gemini.InvalidArgument", OutFile));
+            }
             base.BeginProcessing();
         }
 
@@ -67,7 +84,43 @@ namespace VertexAI.Commands
                     }
                 }, target);
             }
-            if (completion is not null) WriteCompletion(completion);
+            if (completion is null) return;
+            if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
+            WriteCompletion(completion);
+        }
+
+        private int _saved;
+
+        private void SaveMedia(ChatCompletion completion)
+        {
+            var media = completion.Media;
+            if (media.Count == 0)
+            {
+                WriteWarning("The answer has no generated image or audio to save. Ask for one with -Modalities image (on an image model).");
+                return;
+            }
+            string? file = OutFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+            string? dir = OutDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutDirectory);
+            // Later requests of the same command get their own names: -OutFile x.png gives x.png, then x-2.png, ...
+            _saved++;
+            if (file is not null && _saved > 1)
+            {
+                var ext = System.IO.Path.GetExtension(file);
+                file = file.Substring(0, file.Length - ext.Length) + "-" + _saved.ToString(System.Globalization.CultureInfo.InvariantCulture) + ext;
+            }
+            var paths = GeneratedMedia.PlanFiles(media, file, dir, completion.Id ?? "gemini");
+            try
+            {
+                GeneratedMedia.Save(media, paths, Force.IsPresent);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                var category = ex is System.IO.IOException && ex.Message.Contains("already exists") ? ErrorCategory.ResourceExists : ErrorCategory.WriteError;
+                WriteError(new ErrorRecord(ex, "Gemini.SaveMediaFailed", category, file ?? dir));
+                return;
+            }
+            completion.SavedFiles = paths;
+            foreach (var p in paths) WriteVerbose($"Saved {p}.");
         }
 
         // As Write-Host does: a HostInformationMessage in an information record tagged PSHOST, so the host shows it while

@@ -15,6 +15,9 @@ public sealed class SurfaceTests(ModuleFixture module)
     [
         .. ChatRows("Invoke-GeminiChat"),
         ("Invoke-GeminiChat", "Stream", Switch, false, Named, false, ""),
+        ("Invoke-GeminiChat", "OutFile", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "OutDirectory", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "Force", Switch, false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
@@ -27,6 +30,11 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("New-GeminiTool", "Name", "System.String", true, 0, false, ""),
         ("New-GeminiTool", "Description", "System.String", false, 1, false, ""),
         ("New-GeminiTool", "Parameters", "System.Object", false, 2, false, ""),
+        ("Export-GeminiConversation", "Path", "System.String", true, 0, false, ""),
+        ("Export-GeminiConversation", "InputObject", "System.Object[]", true, Named, true, ""),
+        ("Export-GeminiConversation", "NoClobber", Switch, false, Named, false, ""),
+        ("Export-GeminiConversation", "PassThru", Switch, false, Named, false, ""),
+        ("Import-GeminiConversation", "Path", "System.String", true, 0, false, ""),
     ];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
@@ -70,6 +78,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "VertexAI.ChatCompletionChunk|System.String")]
     [InlineData("New-GeminiMessage", "VertexAI.ChatMessage")]
     [InlineData("New-GeminiTool", "VertexAI.ToolDefinition")]
+    [InlineData("Export-GeminiConversation", "System.IO.FileInfo")]
+    [InlineData("Import-GeminiConversation", "VertexAI.ChatMessage")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));

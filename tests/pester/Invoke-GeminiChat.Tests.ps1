@@ -678,6 +678,46 @@ public class Issue3Tree
         }
     }
 
+    Context 'Generated images' {
+        It 'sends -Modalities and exposes the image bytes and media type' {
+            $r = Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image
+            @((Get-EmulatorRequest)[0].BodyJson.modalities) -join ',' | Should -Be 'image'
+            $image = @($r.Images)[0]
+            $image.MediaType | Should -Be 'image/png'
+            $image.Extension | Should -Be '.png'
+            $image.GetBytes()[1..3] | Should -Be @(0x50, 0x4E, 0x47)
+        }
+
+        It 'writes the image to -OutFile, names it in SavedFiles and -Verbose, and keeps existing files without -Force' {
+            $path = Join-Path $TestDrive 'cat.png'
+            $output = @(Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Verbose 4>&1)
+            $r = @($output | Where-Object { $_ -is [VertexAI.ChatCompletion] })[0]
+            $saved = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Saved *' })
+            Test-Path -LiteralPath $path | Should -BeTrue
+            @($r.SavedFiles) | Should -Be @((Get-Item -LiteralPath $path).FullName)
+            $saved.Count | Should -Be 1
+            $again = Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed.Count | Should -Be 1
+            $failed[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+            $again | Should -Not -BeNullOrEmpty
+            Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Force -ErrorVariable failedForce | Out-Null
+            $failedForce.Count | Should -Be 0
+        }
+
+        It 'writes the image to -OutDirectory under the completion id' {
+            $dir = Join-Path $TestDrive 'out'
+            $r = Invoke-GeminiChat 'Generate an image of a dog.' -Modalities image -OutDirectory $dir
+            $file = @(Get-ChildItem -LiteralPath $dir)
+            $file.Count | Should -Be 1
+            $file[0].Name | Should -Be ($r.Id + '.png')
+        }
+
+        It 'warns when there is nothing to save' {
+            Invoke-GeminiChat 'Hello' -OutFile (Join-Path $TestDrive 'none.png') -WarningVariable warned 3>$null | Out-Null
+            $warned.Count | Should -Be 1
+        }
+    }
+
     Context 'Help' {
         It 'has a synopsis, a description and examples with code' {
             $help = Get-Help Invoke-GeminiChat -Full

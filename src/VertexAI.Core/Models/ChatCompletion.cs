@@ -76,6 +76,15 @@ namespace VertexAI
         /// <summary>Why the answer could not be parsed as the JSON the response format asked for (the raw text is kept).</summary>
         public StructuredOutputException? ParseError { get; set; }
 
+        /// <summary>What the first choice generated besides text: images (Vertex puts them in <c>message.audio</c>) and audio.</summary>
+        public List<GeneratedMedia> Media => GeneratedMedia.FromMessage(Message);
+
+        /// <summary>The generated images of the first choice (bytes and media type).</summary>
+        public List<GeneratedMedia> Images => Media.FindAll(m => m.IsImage);
+
+        /// <summary>The files the generated media were written to (Invoke-GeminiChat -OutFile / -OutDirectory).</summary>
+        public List<string>? SavedFiles { get; set; }
+
         /// <summary>The first choice's tool calls.</summary>
         public IReadOnlyList<ToolCall>? ToolCalls => Message?.ToolCalls;
 
