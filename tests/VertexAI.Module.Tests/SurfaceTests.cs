@@ -27,6 +27,12 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("New-GeminiMessage", "ToolCallId", "System.String", false, Named, false, ""),
         ("New-GeminiMessage", "ExtraContent", "System.Collections.IDictionary", false, Named, false, ""),
         ("New-GeminiMessage", "InputObject", "VertexAI.ChatMessage[]", false, Named, true, ""),
+        ("New-GeminiMessage", "Video", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "Document", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "File", "System.String[]", false, Named, false, "FullName"),
+        ("New-GeminiMessage", "MediaType", "System.String", false, Named, false, ""),
+        ("New-GeminiMessage", "FileUri", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "DisplayName", "System.String", false, Named, false, ""),
         ("New-GeminiTool", "Name", "System.String", true, 0, false, ""),
         ("New-GeminiTool", "Description", "System.String", false, 1, false, ""),
         ("New-GeminiTool", "Parameters", "System.Object", false, 2, false, ""),
@@ -36,6 +42,9 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Export-GeminiConversation", "PassThru", Switch, false, Named, false, ""),
         ("Import-GeminiConversation", "Path", "System.String", true, 0, false, ""),
     ];
+
+    // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName.
+    private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName = [("New-GeminiMessage", "File")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -60,7 +69,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         Assert.Equal(mandatory, entry.Mandatory);
         Assert.Equal(position, entry.Position);
         Assert.Equal(pipeline, entry.FromPipeline);
-        Assert.False(entry.FromPipelineByPropertyName, $"-{name} of {cmdlet} must not bind by property name.");
+        Assert.True(entry.FromPipelineByPropertyName == ByPropertyName.Contains((cmdlet, name)),
+            $"-{name} of {cmdlet} must {(ByPropertyName.Contains((cmdlet, name)) ? "" : "not ")}bind by property name.");
         var expectedAliases = aliases.Length == 0 ? [] : aliases.Split('|');
         Assert.Equal(expectedAliases.Order(StringComparer.Ordinal), parameter.Aliases.Order(StringComparer.Ordinal));
     }

@@ -346,7 +346,7 @@ function Get-ChatParameterCase {
 function Assert-ParameterShape {
     <#
     Checks one parameter of a command against the surface: type, not mandatory unless -Mandatory, position
-    (-1 = named), ValueFromPipeline, never by property name, and exactly the aliases given.
+    (-1 = named), ValueFromPipeline, by property name only with -ByPropertyName, and exactly the aliases given.
     #>
     param(
         [Parameter(Mandatory)] [string] $CommandName,
@@ -355,7 +355,8 @@ function Assert-ParameterShape {
         [int] $Position = -1,
         [bool] $Pipeline = $false,
         [bool] $Mandatory = $false,
-        [string[]] $Aliases = @()
+        [string[]] $Aliases = @(),
+        [bool] $ByPropertyName = $false
     )
     $parameter = (Get-Command $CommandName).Parameters[$Name]
     if ($null -eq $parameter) { throw "$CommandName has no parameter -$Name." }
@@ -367,7 +368,7 @@ function Assert-ParameterShape {
     $expectedPosition = if ($Position -lt 0) { [int]::MinValue } else { $Position }
     $set.Position | Should -Be $expectedPosition
     $set.ValueFromPipeline | Should -Be $Pipeline
-    $set.ValueFromPipelineByPropertyName | Should -BeFalse
+    $set.ValueFromPipelineByPropertyName | Should -Be $ByPropertyName
     (@($parameter.Aliases | Sort-Object) -join ',') | Should -Be (@($Aliases | Sort-Object) -join ',')
 }
 
