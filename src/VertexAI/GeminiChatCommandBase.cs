@@ -150,6 +150,16 @@ namespace VertexAI.Commands
         [ValidateSet("text", "image", "audio")]
         public string[]? Modalities { get; set; }
 
+        /// <summary>Asks Vertex to stream function call arguments as they are generated (<c>extra_body.google.stream_function_call_arguments</c>).</summary>
+        [Parameter]
+        public SwitchParameter StreamFunctionCallArguments { get; set; }
+
+        /// <summary>The request settings shared by every request of this command (messages excepted).</summary>
+        protected ChatRequest Template => _template!;
+
+        /// <summary>The client of this command.</summary>
+        protected GeminiClient Client => _client!;
+
         /// <summary>Checks the settings, builds the client and collects messages given on the command line.</summary>
         protected override void BeginProcessing()
         {
@@ -336,6 +346,10 @@ namespace VertexAI.Commands
                     ThoughtTagMarker = string.IsNullOrEmpty(ThoughtTagMarker) ? null : ThoughtTagMarker,
                 };
                 thinking.ApplyTo(request);
+                if (bound.ContainsKey(nameof(StreamFunctionCallArguments)))
+                {
+                    ThinkingOptions.SetExtraBodyGoogle(request, "stream_function_call_arguments", StreamFunctionCallArguments.IsPresent);
+                }
                 if (ReasoningEffort is not null) request.ReasoningEffort = ReasoningEffort.ToLowerInvariant();
                 if (Modalities is { Length: > 0 }) request.Modalities = new List<string>(Modalities);
                 // Refused here, before any request: reasoning_effort with a thinking config, a recursive schema.

@@ -31,6 +31,17 @@ namespace VertexAI.Commands
         [Parameter]
         public string? OutDirectory { get; set; }
 
+        /// <summary>Runs the tools the model calls when they were made from commands (New-GeminiTool -Command or -ScriptBlock):
+        /// None (default) returns the tool calls; Auto runs them and sends their results back until the model answers; Confirm asks before each call.</summary>
+        [Parameter]
+        [ValidateSet("None", "Auto", "Confirm")]
+        public string InvokeTools { get; set; } = "None";
+
+        /// <summary>With -InvokeTools: the most rounds of tool calls answered before the last completion is returned as it is (default 8).</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxToolRounds { get; set; } = 8;
+
         /// <summary>Overwrites existing files with -OutFile / -OutDirectory.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -49,6 +60,32 @@ namespace VertexAI.Commands
 
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
+        {
+            var completion = Send(client, request, target);
+            if (!string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
+            {
+                var runner = new ToolRunner(this, string.Equals(InvokeTools, "Confirm", StringComparison.OrdinalIgnoreCase));
+                var rounds = 0;
+                while (completion is not null && runner.CanRun(request, completion))
+                {
+                    if (rounds == MaxToolRounds)
+                    {
+                        WriteWarning($"Stopped after {MaxToolRounds} round(s) of tool calls (-MaxToolRounds); the last completion, with its unanswered tool calls, is written as it is.");
+                        break;
+                    }
+                    rounds++;
+                    var next = request.ShallowCopy();
+                    next.Messages = runner.Answer(completion);
+                    request = next;
+                    completion = Send(client, request, target);
+                }
+            }
+            if (completion is null) return;
+            if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
+            WriteCompletion(completion);
+        }
+
+        private ChatCompletion? Send(GeminiClient client, ChatRequest request, object? target)
         {
             ChatCompletion? completion;
             if (!Stream.IsPresent)
@@ -84,9 +121,7 @@ namespace VertexAI.Commands
                     }
                 }, target);
             }
-            if (completion is null) return;
-            if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
-            WriteCompletion(completion);
+            return completion;
         }
 
         private int _saved;

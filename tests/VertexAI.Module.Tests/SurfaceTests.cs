@@ -18,6 +18,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "OutFile", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "OutDirectory", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "Force", Switch, false, Named, false, ""),
+        ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
@@ -120,6 +122,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "ReasoningEffort", "none|low|medium|high")]
     [InlineData("Get-GeminiStream", "ReasoningEffort", "none|low|medium|high")]
     [InlineData("Invoke-GeminiChat", "Modalities", "text|image|audio")]
+    [InlineData("Invoke-GeminiChat", "InvokeTools", "None|Auto|Confirm")]
     [InlineData("Get-GeminiStream", "Modalities", "text|image|audio")]
     public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
     {
@@ -138,6 +141,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "TopP", 0d, 1d)]
     [InlineData("Get-GeminiStream", "MaxTokens", 1d, (double)int.MaxValue)]
     [InlineData("Invoke-GeminiChat", "ThinkingBudget", -1d, (double)int.MaxValue)]
+    [InlineData("Invoke-GeminiChat", "MaxToolRounds", 1d, 100d)]
     [InlineData("Get-GeminiStream", "ThinkingBudget", -1d, (double)int.MaxValue)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
@@ -217,5 +221,6 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "ResponseSchema", "System.Object", false, Named, false, ""),
         (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
         (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
+        (cmdlet, "StreamFunctionCallArguments", Switch, false, Named, false, ""),
     ];
 }

@@ -718,6 +718,98 @@ public class Issue3Tree
         }
     }
 
+    Context 'Running tools' {
+        AfterAll {
+            Remove-Variable -Name VertexAITestToolRuns -Scope Global -ErrorAction SilentlyContinue
+        }
+
+        BeforeAll {
+            function Get-TestWeather {
+                param([Parameter(Mandatory)] [string] $City)
+                [pscustomobject]@{ City = $City; Forecast = 'rain' }
+            }
+            function Get-TestFailure {
+                param([Parameter(Mandatory)] [string] $City)
+                throw "no weather for $City"
+            }
+            $global:VertexAITestToolRuns = 0
+            # A global counter: the tool runs in a pipeline of its own, outside this file's script scope.
+            $countingTool = New-GeminiTool -Name count_calls -ScriptBlock {
+                param([Parameter(Mandatory)] [string] $Text)
+                $global:VertexAITestToolRuns++
+                "counted $Text"
+            }
+        }
+
+        It 'runs the command with the arguments as named parameters and sends the output back as JSON' {
+            $tool = New-GeminiTool -Command Get-TestWeather
+            $r = Invoke-GeminiChat 'Zurich' -Tool $tool -InvokeTools Auto
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            $messages = @($requests[1].BodyJson.messages)
+            $messages.Count | Should -Be 3
+            $messages[1].role | Should -Be 'assistant'
+            $messages[1].tool_calls[0].extra_content.google.thought_signature | Should -Not -BeNullOrEmpty
+            $messages[2].role | Should -Be 'tool'
+            $messages[2].tool_call_id | Should -Be $messages[1].tool_calls[0].id
+            ($messages[2].content | ConvertFrom-Json).Forecast | Should -Be 'rain'
+            ($messages[2].content | ConvertFrom-Json).City | Should -Be 'Zurich'
+            $r.Content | Should -BeLike 'Echo: tool results: *rain*'
+            @($r.Conversation).Count | Should -Be 4
+        }
+
+        It 'never runs the model text as script' {
+            $r = Invoke-GeminiChat '$(throw "injected"); Zurich' -Tool (New-GeminiTool -Command Get-TestWeather) -InvokeTools Auto
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            ($tool.content | ConvertFrom-Json).City | Should -Be '$(throw "injected"); Zurich'
+        }
+
+        It 'answers parallel calls in order after running all of them' {
+            $first = New-GeminiTool -Name first_tool -ScriptBlock { param([Parameter(Mandatory)] [string] $Text) 'one' }
+            $second = New-GeminiTool -Name second_tool -ScriptBlock { param([Parameter(Mandatory)] [string] $Text) 'two' }
+            $r = Invoke-GeminiChat 'go' -Tool $first, $second -InvokeTools Auto
+            $messages = @(@(Get-EmulatorRequest)[1].BodyJson.messages)
+            $messages.Count | Should -Be 4
+            $messages[2].content | Should -Be 'one'
+            $messages[3].content | Should -Be 'two'
+            $r.Content | Should -Be 'Echo: tool results: one; two'
+        }
+
+        It 'sends errors as an error payload' {
+            $r = Invoke-GeminiChat 'Oslo' -Tool (New-GeminiTool -Command Get-TestFailure) -InvokeTools Auto
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            ($tool.content | ConvertFrom-Json).error | Should -BeLike '*no weather for Oslo*'
+        }
+
+        It 'returns the tool calls without -InvokeTools' {
+            $global:VertexAITestToolRuns = 0
+            $r = Invoke-GeminiChat 'hello' -Tool $countingTool
+            $r.FinishReason | Should -Be 'tool_calls'
+            $global:VertexAITestToolRuns | Should -Be 0
+            @(Get-EmulatorRequest).Count | Should -Be 1
+        }
+
+        It 'stops after -MaxToolRounds with a warning' {
+            # Scripted: the model calls the tool again and again.
+            $call = @{
+                id = 'x'; object = 'chat.completion'; created = 1; model = 'google/gemini-2.5-flash'
+                choices = @(@{ index = 0; finish_reason = 'tool_calls'; message = @{ role = 'assistant'; content = $null; tool_calls = @(@{ id = 'c1'; type = 'function'; function = @{ name = 'count_calls'; arguments = '{"Text":"a"}' } }) } })
+            } | ConvertTo-Json -Depth 10
+            Add-EmulatorScenario -Status 200 -Body $call -Count 3
+            $global:VertexAITestToolRuns = 0
+            $r = Invoke-GeminiChat 'loop' -Tool $countingTool -InvokeTools Auto -MaxToolRounds 2 -WarningVariable warned 3>$null
+            $warned.Count | Should -Be 1
+            $global:VertexAITestToolRuns | Should -Be 2
+            @(Get-EmulatorRequest).Count | Should -Be 3
+            $r.FinishReason | Should -Be 'tool_calls'
+        }
+
+        It 'sends -StreamFunctionCallArguments in extra_body.google' {
+            Invoke-GeminiChat 'Hi' -StreamFunctionCallArguments | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.extra_body.google.stream_function_call_arguments | Should -BeTrue
+        }
+    }
+
     Context 'Help' {
         It 'has a synopsis, a description and examples with code' {
             $help = Get-Help Invoke-GeminiChat -Full

@@ -340,6 +340,7 @@ function Get-ChatParameterCase {
         @{ Name = 'ResponseSchema'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'StreamFunctionCallArguments'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
     )
 }
 

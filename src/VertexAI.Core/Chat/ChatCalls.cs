@@ -44,9 +44,17 @@ namespace VertexAI
             if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
             Validate(request);
             var splitter = new StreamThoughtSplitter(ThinkingOptions.MarkerOf(request));
+            var calls = new StreamAccumulator();
+            var sawCalls = false;
             var completion = await client.StreamAsync(request, chunk =>
             {
                 splitter.Apply(chunk);
+                calls.Add(chunk);
+                if (!sawCalls)
+                {
+                    foreach (var c in chunk.Choices) sawCalls |= c.Delta.ToolCalls is { Count: > 0 };
+                }
+                if (sawCalls) chunk.ToolCallsSoFar = calls.ToCompletion().ToolCalls;
                 onChunk(chunk);
             }, cancellationToken).ConfigureAwait(false);
             Finish(request, completion);

@@ -42,6 +42,12 @@ namespace VertexAI
         /// <summary>Whether this chunk carries thought text and no answer text.</summary>
         public bool IsThought => !string.IsNullOrEmpty(ThoughtText) && string.IsNullOrEmpty(AnswerText);
 
+        /// <summary>
+        /// The first choice's tool calls assembled from every chunk so far (arguments joined), set by <see cref="ChatCalls"/>
+        /// once a tool call has been seen; so the last chunk of a stream holds the complete calls. Not part of the wire format.
+        /// </summary>
+        public IReadOnlyList<ToolCall>? ToolCallsSoFar { get; set; }
+
         /// <summary>The first choice's finish reason, on the last chunk of a choice.</summary>
         public string? FinishReason => Choices.Count > 0 ? Choices[0].FinishReason : null;
 

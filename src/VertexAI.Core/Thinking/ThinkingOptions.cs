@@ -80,6 +80,14 @@ namespace VertexAI
             }
         }
 
+        /// <summary>Sets <c>extra_body.google.{key}</c> on a request, creating the maps as needed (the value given wins).</summary>
+        public static void SetExtraBodyGoogle(ChatRequest request, string key, object? value)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            var extraBody = request.ExtraBody ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+            ChildMap(extraBody, ExtraContent.Google, "extra_body.google")[key] = value;
+        }
+
         /// <summary>The thought tag marker a request asks for (<c>extra_body.google.thought_tag_marker</c>), or null.</summary>
         public static string? MarkerOf(ChatRequest request)
             => PlainJson.GetPath(request?.ExtraBody, ExtraContent.Google, "thought_tag_marker") as string;

@@ -145,7 +145,7 @@ public class ThinkingTests : IClassFixture<EmulatorFixture>
             answer += c.AnswerText;
         });
         Assert.Equal("Thinking about: Are there primes?", thought);
-        Assert.Equal("Echo: Are there primes?", answer.TrimStart());
+        Assert.Equal("Echo: Are there primes?", answer);
         Assert.Contains(chunks, c => c.IsThought);
         Assert.Equal("Echo: Are there primes?", completion.Content);
         Assert.Equal("Thinking about: Are there primes?", completion.Thoughts);
