@@ -90,7 +90,7 @@ namespace VertexAI.Commands
             ChatCompletion? completion;
             if (!Stream.IsPresent)
             {
-                completion = Call(token => ChatCalls.CompleteAsync(client, request, token), target);
+                completion = Call(token => ChatCalls.CompleteAsync(client, request, token, bindResultType: false), target);
             }
             else
             {
@@ -112,7 +112,7 @@ namespace VertexAI.Commands
                             if (string.IsNullOrEmpty(text)) return;
                             wroteText = true;
                             Post(() => WriteHost(text!, noNewLine: true));
-                        }, token).ConfigureAwait(false);
+                        }, token, bindResultType: false).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -121,6 +121,8 @@ namespace VertexAI.Commands
                     }
                 }, target);
             }
+            // A typed answer is made here, on the pipeline thread: PowerShell classes belong to this runspace.
+            if (completion is not null) StructuredOutput.BindResultType(request.ResponseFormat, completion);
             return completion;
         }
 

@@ -24,12 +24,16 @@ namespace VertexAI
         }
 
         /// <summary>Validates, sends and completes a request (see <see cref="Finish"/>).</summary>
-        public static async Task<ChatCompletion> CompleteAsync(GeminiClient client, ChatRequest request, CancellationToken cancellationToken = default)
+        /// <param name="client">The client.</param>
+        /// <param name="request">The request.</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>: false leaves a typed answer as plain values.</param>
+        public static async Task<ChatCompletion> CompleteAsync(GeminiClient client, ChatRequest request, CancellationToken cancellationToken = default, bool bindResultType = true)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
             Validate(request);
             var completion = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-            Finish(request, completion);
+            Finish(request, completion, bindResultType);
             return completion;
         }
 
@@ -37,8 +41,13 @@ namespace VertexAI
         /// Validates and streams a request: each chunk gets its answer and thought text set (<see cref="StreamThoughtSplitter"/>)
         /// before <paramref name="onChunk"/> sees it; the assembled completion is completed (see <see cref="Finish"/>).
         /// </summary>
+        /// <param name="client">The client.</param>
+        /// <param name="request">The request.</param>
+        /// <param name="onChunk">Sees each chunk (on a worker thread).</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>: false leaves a typed answer as plain values.</param>
         public static async Task<ChatCompletion> StreamAsync(GeminiClient client, ChatRequest request, Action<ChatCompletionChunk> onChunk,
-            CancellationToken cancellationToken = default)
+            CancellationToken cancellationToken = default, bool bindResultType = true)
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
             if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
@@ -57,7 +66,7 @@ namespace VertexAI
                 if (sawCalls) chunk.ToolCallsSoFar = calls.ToCompletion().ToolCalls;
                 onChunk(chunk);
             }, cancellationToken).ConfigureAwait(false);
-            Finish(request, completion);
+            Finish(request, completion, bindResultType);
             return completion;
         }
 
@@ -66,7 +75,10 @@ namespace VertexAI
         /// <see cref="ChatCompletion.Conversation"/> (the request's messages and the reply) and, for a JSON response format,
         /// <see cref="ChatCompletion.Parsed"/> (or <see cref="ChatCompletion.ParseError"/>).
         /// </summary>
-        public static void Finish(ChatRequest request, ChatCompletion completion)
+        /// <param name="request">The request the completion answers.</param>
+        /// <param name="completion">The completion.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>.</param>
+        public static void Finish(ChatRequest request, ChatCompletion completion, bool bindResultType = true)
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
             if (completion is null) throw new ArgumentNullException(nameof(completion));
@@ -75,7 +87,7 @@ namespace VertexAI
             conversation.AddRange(request.Messages);
             if (completion.Message is { } reply) conversation.Add(reply);
             completion.Conversation = conversation;
-            StructuredOutput.Apply(request.ResponseFormat, completion);
+            StructuredOutput.Apply(request.ResponseFormat, completion, bindResultType);
         }
     }
 }

@@ -24,7 +24,14 @@ namespace VertexAI
         /// Sets <see cref="ChatCompletion.Parsed"/> when <paramref name="format"/> asks for JSON (<c>json_object</c> or
         /// <c>json_schema</c>) and the completion has text; on failure sets <see cref="ChatCompletion.ParseError"/> instead.
         /// </summary>
-        public static void Apply(ResponseFormat? format, ChatCompletion completion)
+        /// <param name="format">The request's response format.</param>
+        /// <param name="completion">The completion to complete.</param>
+        /// <param name="bindResultType">
+        /// Whether to bind to <see cref="ResponseFormat.ResultType"/> now; false leaves plain values for
+        /// <see cref="BindResultType"/> to convert later (a host whose types must be created on a particular thread, such
+        /// as PowerShell classes on the pipeline thread).
+        /// </param>
+        public static void Apply(ResponseFormat? format, ChatCompletion completion, bool bindResultType = true)
         {
             if (completion is null) throw new ArgumentNullException(nameof(completion));
             if (format is null || (format.Type != "json_object" && format.Type != "json_schema")) return;
@@ -32,11 +39,31 @@ namespace VertexAI
             if (string.IsNullOrWhiteSpace(text)) return;
             try
             {
-                completion.Parsed = Parse(text!, format.ResultType);
+                completion.Parsed = Parse(text!, bindResultType ? format.ResultType : null);
             }
             catch (StructuredOutputException ex)
             {
                 completion.ParseError = ex;
+            }
+        }
+
+        /// <summary>
+        /// Converts <see cref="ChatCompletion.Parsed"/> (plain values) to the format's <see cref="ResponseFormat.ResultType"/>,
+        /// when there is one and it has not been done; a value that does not fit sets <see cref="ChatCompletion.ParseError"/>.
+        /// </summary>
+        public static void BindResultType(ResponseFormat? format, ChatCompletion completion)
+        {
+            if (completion is null) throw new ArgumentNullException(nameof(completion));
+            var type = format?.ResultType;
+            if (type is null || completion.Parsed is null || type.IsInstanceOfType(completion.Parsed)) return;
+            try
+            {
+                completion.Parsed = Bind(completion.Parsed, type, "$");
+            }
+            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException || ex is ArgumentException || ex is MissingMethodException || ex is MemberAccessException || ex is System.Reflection.TargetInvocationException)
+            {
+                completion.Parsed = null;
+                completion.ParseError = new StructuredOutputException($"The model's JSON does not fit {type.FullName}: {ex.Message}", completion.Content, ex);
             }
         }
 

@@ -107,6 +107,28 @@ public class StructuredOutputTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task Binding_to_the_type_can_wait_for_the_hosts_thread()
+    {
+        var request = EmulatorFixture.UserPrompt("Describe someone");
+        request.ResponseFormat = ResponseFormat.ForType(typeof(Address));
+        var completion = await ChatCalls.CompleteAsync(_f.Client(), request, bindResultType: false);
+        Assert.IsType<Dictionary<string, object?>>(completion.Parsed);
+        StructuredOutput.BindResultType(request.ResponseFormat, completion);
+        Assert.Equal("example", Assert.IsType<Address>(completion.Parsed).City);
+    }
+
+    [Fact]
+    public void Json_that_does_not_fit_the_type_is_a_parse_error()
+    {
+        var completion = new ChatCompletion { Choices = { new ChatChoice { Message = new ChatMessage("assistant", "{\"Age\":\"old\"}") } } };
+        StructuredOutput.Apply(ResponseFormat.ForType(typeof(Person)), completion, bindResultType: false);
+        StructuredOutput.BindResultType(ResponseFormat.ForType(typeof(Person)), completion);
+        Assert.Null(completion.Parsed);
+        Assert.Contains("Person", completion.ParseError!.Message);
+        Assert.Equal("{\"Age\":\"old\"}", completion.ParseError.RawText);
+    }
+
+    [Fact]
     public async Task A_map_schema_parses_to_plain_values()
     {
         var request = EmulatorFixture.UserPrompt("x");
