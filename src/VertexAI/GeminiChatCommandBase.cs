@@ -20,6 +20,7 @@ namespace VertexAI.Commands
         private readonly List<ChatMessage> _conversation = new List<ChatMessage>();
         private bool _promptOnCommandLine;
         private bool _messagesOnCommandLine;
+        private bool _conversationOnCommandLine;
         private int _requestsSent;
         private int _messagesSinceLastRequest;
         private GeminiClient? _client;
@@ -33,6 +34,11 @@ namespace VertexAI.Commands
         [Parameter(ValueFromPipeline = true)]
         [Alias("Messages")]
         public ChatMessage[]? Message { get; set; }
+
+        /// <summary>A completion to continue (piped from Invoke-GeminiChat): its conversation (the request's messages and the
+        /// reply) goes before the prompt.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public ChatCompletion? Conversation { get; set; }
 
         /// <summary>The model id; defaults to gemini-2.5-flash. An id without "publisher/" gets "google/" on the managed endpoint.</summary>
         [Parameter]
@@ -108,20 +114,73 @@ namespace VertexAI.Commands
         [Parameter]
         public IDictionary? ExtraBody { get; set; }
 
+        /// <summary>The most thinking tokens (<c>extra_body.google.thinking_config.thinking_budget</c>; 0 off where allowed, -1 dynamic).</summary>
+        [Parameter]
+        [ValidateRange(-1, int.MaxValue)]
+        public int ThinkingBudget { get; set; }
+
+        /// <summary>The thinking level of Gemini 3 models (<c>thinking_config.thinking_level</c>).</summary>
+        [Parameter]
+        [ValidateSet("minimal", "low", "medium", "high")]
+        public string? ThinkingLevel { get; set; }
+
+        /// <summary>Asks for the model's thoughts (<c>thinking_config.include_thoughts</c>).</summary>
+        [Parameter]
+        public SwitchParameter IncludeThoughts { get; set; }
+
+        /// <summary>The tag thoughts come wrapped in (<c>extra_body.google.thought_tag_marker</c>); they are then separated from the answer.</summary>
+        [Parameter]
+        public string? ThoughtTagMarker { get; set; }
+
+        /// <summary><c>reasoning_effort</c>: none, low, medium or high; not together with a thinking configuration.</summary>
+        [Parameter]
+        [ValidateSet("none", "low", "medium", "high")]
+        public string? ReasoningEffort { get; set; }
+
+        /// <summary>Structured output: a JSON schema (hashtable or JSON string) or a .NET type whose public properties make the schema.</summary>
+        [Parameter]
+        public object? ResponseSchema { get; set; }
+
+        /// <summary>The name sent with -ResponseSchema (default: the type's name, or 'response').</summary>
+        [Parameter]
+        public string? SchemaName { get; set; }
+
+        /// <summary>Output modalities (<c>modalities</c>): text, image, audio.</summary>
+        [Parameter]
+        [ValidateSet("text", "image", "audio")]
+        public string[]? Modalities { get; set; }
+
+        /// <summary>Asks Vertex to stream function call arguments as they are generated (<c>extra_body.google.stream_function_call_arguments</c>).</summary>
+        [Parameter]
+        public SwitchParameter StreamFunctionCallArguments { get; set; }
+
+        /// <summary>The request settings shared by every request of this command (messages excepted).</summary>
+        protected ChatRequest Template => _template!;
+
+        /// <summary>The client of this command.</summary>
+        protected GeminiClient Client => _client!;
+
         /// <summary>Checks the settings, builds the client and collects messages given on the command line.</summary>
         protected override void BeginProcessing()
         {
             var bound = MyInvocation.BoundParameters;
             _promptOnCommandLine = bound.ContainsKey(nameof(Prompt));
             _messagesOnCommandLine = bound.ContainsKey(nameof(Message));
+            _conversationOnCommandLine = bound.ContainsKey(nameof(Conversation));
             _template = BuildTemplate(bound);
             _client = BuildClient();
+            if (_conversationOnCommandLine) CollectConversation(Conversation);
             if (_messagesOnCommandLine) Collect(Message);
         }
 
         /// <summary>Collects piped messages; sends a request for each piped prompt.</summary>
         protected override void ProcessRecord()
         {
+            if (!_conversationOnCommandLine)
+            {
+                CollectConversation(Conversation);
+                Conversation = null;
+            }
             if (!_messagesOnCommandLine)
             {
                 Collect(Message);
@@ -204,6 +263,27 @@ namespace VertexAI.Commands
             return null;
         }
 
+        // A completion's conversation (or, for one made elsewhere, just its reply message).
+        private void CollectConversation(ChatCompletion? completion)
+        {
+            if (completion is null) return;
+            if (completion.Conversation is { Count: > 0 } conversation) Collect(conversation.ToArray());
+            else if (completion.Message is { } reply) Collect(new[] { reply });
+        }
+
+        /// <summary>Writes a completion; when its JSON answer could not be parsed, first a non-terminating error that keeps the raw text.</summary>
+        protected void WriteCompletion(ChatCompletion completion)
+        {
+            if (completion.ParseError is { } parseError)
+            {
+                WriteError(new ErrorRecord(parseError, "Gemini.InvalidStructuredOutput", ErrorCategory.InvalidData, parseError.RawText)
+                {
+                    ErrorDetails = new ErrorDetails(parseError.Message + " The completion is still written; its Content holds the raw text."),
+                });
+            }
+            WriteObject(completion);
+        }
+
         private void Collect(ChatMessage[]? messages)
         {
             if (messages is null) return;
@@ -250,6 +330,30 @@ namespace VertexAI.Commands
                 if (Stop is { Length: > 0 }) request.Stop = new List<string>(Stop);
                 if (ResponseFormat is not null) request.ResponseFormat = ToResponseFormat(ResponseFormat);
                 if (ExtraBody is not null) request.ExtraBody = PSValueConverter.ToMap(ExtraBody);
+                if (ResponseSchema is not null)
+                {
+                    if (ResponseFormat is not null)
+                    {
+                        throw new ArgumentException("Give either -ResponseSchema or -ResponseFormat, not both.", nameof(ResponseSchema));
+                    }
+                    request.ResponseFormat = ToSchemaFormat(ResponseSchema, SchemaName);
+                }
+                var thinking = new ThinkingOptions
+                {
+                    Budget = bound.ContainsKey(nameof(ThinkingBudget)) ? ThinkingBudget : (int?)null,
+                    Level = ThinkingLevel,
+                    IncludeThoughts = bound.ContainsKey(nameof(IncludeThoughts)) ? IncludeThoughts.IsPresent : (bool?)null,
+                    ThoughtTagMarker = string.IsNullOrEmpty(ThoughtTagMarker) ? null : ThoughtTagMarker,
+                };
+                thinking.ApplyTo(request);
+                if (bound.ContainsKey(nameof(StreamFunctionCallArguments)))
+                {
+                    ThinkingOptions.SetExtraBodyGoogle(request, "stream_function_call_arguments", StreamFunctionCallArguments.IsPresent);
+                }
+                if (ReasoningEffort is not null) request.ReasoningEffort = ReasoningEffort.ToLowerInvariant();
+                if (Modalities is { Length: > 0 }) request.Modalities = new List<string>(Modalities);
+                // Refused here, before any request: reasoning_effort with a thinking config, a recursive schema.
+                ChatCalls.Validate(request);
             }
             catch (ArgumentException ex)
             {
@@ -294,6 +398,15 @@ namespace VertexAI.Commands
                 TokenSource = new ReportingTokenSource(tokens),
                 Log = new CmdletLog(this),
             });
+        }
+
+        // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.
+        private static ResponseFormat ToSchemaFormat(object value, string? name)
+        {
+            var unwrapped = value is PSObject pso ? pso.BaseObject : value;
+            if (unwrapped is Type type) return VertexAI.ResponseFormat.ForType(type, name);
+            var schema = PSValueConverter.ToObjectMap(unwrapped, nameof(ResponseSchema), allowJson: true);
+            return VertexAI.ResponseFormat.JsonSchema(string.IsNullOrWhiteSpace(name) ? "response" : name!, schema, strict: true);
         }
 
         // 'text' / 'json_object', or a hashtable (or PSCustomObject) holding the whole response_format object.

@@ -11,7 +11,7 @@ namespace VertexAI.Commands
     [OutputType(typeof(ChatCompletionChunk), typeof(string))]
     public sealed class GetGeminiStreamCommand : GeminiChatCommandBase
     {
-        /// <summary>Writes each chunk's text (when it has any) instead of the chunk objects.</summary>
+        /// <summary>Writes each chunk's answer text (when it has any; thoughts are left out) instead of the chunk objects.</summary>
         [Parameter]
         public SwitchParameter TextOnly { get; set; }
 
@@ -19,14 +19,14 @@ namespace VertexAI.Commands
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
         {
             var textOnly = TextOnly.IsPresent;
-            Call(token => client.StreamAsync(request, chunk =>
+            Call(token => ChatCalls.StreamAsync(client, request, chunk =>
             {
                 if (!textOnly)
                 {
                     PostObject(chunk);
                     return;
                 }
-                var text = chunk.Text;
+                var text = chunk.AnswerText;
                 if (!string.IsNullOrEmpty(text)) PostObject(text);
             }, token), target);
         }

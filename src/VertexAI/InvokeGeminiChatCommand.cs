@@ -23,20 +23,74 @@ namespace VertexAI.Commands
         [Parameter]
         public SwitchParameter Stream { get; set; }
 
+        /// <summary>Writes the generated images (and audio) to this file; several get -1, -2, ... before the extension.</summary>
+        [Parameter]
+        public string? OutFile { get; set; }
+
+        /// <summary>Writes the generated images (and audio) to this directory, named after the completion's id.</summary>
+        [Parameter]
+        public string? OutDirectory { get; set; }
+
+        /// <summary>Runs the tools the model calls when they were made from commands (New-GeminiTool -Command or -ScriptBlock):
+        /// None (default) returns the tool calls; Auto runs them and sends their results back until the model answers; Confirm asks before each call.</summary>
+        [Parameter]
+        [ValidateSet("None", "Auto", "Confirm")]
+        public string InvokeTools { get; set; } = "None";
+
+        /// <summary>With -InvokeTools: the most rounds of tool calls answered before the last completion is returned as it is (default 8).</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxToolRounds { get; set; } = 8;
+
+        /// <summary>Overwrites existing files with -OutFile / -OutDirectory.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Reads the host's colours for streamed text, then does the shared setup.</summary>
         protected override void BeginProcessing()
         {
             if (Stream.IsPresent) ReadHostColors();
+            if (OutFile is not null && OutDirectory is not null)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException("Give either -OutFile or -OutDirectory, not both.", nameof(OutFile)), "Gemini.InvalidArgument", OutFile));
+            }
             base.BeginProcessing();
         }
 
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
         {
+            var completion = Send(client, request, target);
+            if (!string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
+            {
+                var runner = new ToolRunner(this, string.Equals(InvokeTools, "Confirm", StringComparison.OrdinalIgnoreCase));
+                var rounds = 0;
+                while (completion is not null && runner.CanRun(request, completion))
+                {
+                    if (rounds == MaxToolRounds)
+                    {
+                        WriteWarning($"Stopped after {MaxToolRounds} round(s) of tool calls (-MaxToolRounds); the last completion, with its unanswered tool calls, is written as it is.");
+                        break;
+                    }
+                    rounds++;
+                    var next = request.ShallowCopy();
+                    next.Messages = runner.Answer(completion);
+                    request = next;
+                    completion = Send(client, request, target);
+                }
+            }
+            if (completion is null) return;
+            if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
+            WriteCompletion(completion);
+        }
+
+        private ChatCompletion? Send(GeminiClient client, ChatRequest request, object? target)
+        {
             ChatCompletion? completion;
             if (!Stream.IsPresent)
             {
-                completion = Call(token => client.CompleteAsync(request, token), target);
+                completion = Call(token => ChatCalls.CompleteAsync(client, request, token, bindResultType: false), target);
             }
             else
             {
@@ -45,13 +99,20 @@ namespace VertexAI.Commands
                     var wroteText = false;
                     try
                     {
-                        return await client.StreamAsync(request, chunk =>
+                        return await ChatCalls.StreamAsync(client, request, chunk =>
                         {
-                            var text = chunk.Text;
+                            // Thoughts (tagged with -ThoughtTagMarker, or parts marked as thoughts) are written dimmed.
+                            var thought = chunk.ThoughtText;
+                            if (!string.IsNullOrEmpty(thought))
+                            {
+                                wroteText = true;
+                                Post(() => WriteHost(thought!, noNewLine: true, dimmed: true));
+                            }
+                            var text = chunk.AnswerText;
                             if (string.IsNullOrEmpty(text)) return;
                             wroteText = true;
                             Post(() => WriteHost(text!, noNewLine: true));
-                        }, token).ConfigureAwait(false);
+                        }, token, bindResultType: false).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -60,15 +121,52 @@ namespace VertexAI.Commands
                     }
                 }, target);
             }
-            if (completion is not null) WriteObject(completion);
+            // A typed answer is made here, on the pipeline thread: PowerShell classes belong to this runspace.
+            if (completion is not null) StructuredOutput.BindResultType(request.ResponseFormat, completion);
+            return completion;
+        }
+
+        private int _saved;
+
+        private void SaveMedia(ChatCompletion completion)
+        {
+            var media = completion.Media;
+            if (media.Count == 0)
+            {
+                WriteWarning("The answer has no generated image or audio to save. Ask for one with -Modalities image (on an image model).");
+                return;
+            }
+            string? file = OutFile is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+            string? dir = OutDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutDirectory);
+            // Later requests of the same command get their own names: -OutFile x.png gives x.png, then x-2.png, ...
+            _saved++;
+            if (file is not null && _saved > 1)
+            {
+                var ext = System.IO.Path.GetExtension(file);
+                file = file.Substring(0, file.Length - ext.Length) + "-" + _saved.ToString(System.Globalization.CultureInfo.InvariantCulture) + ext;
+            }
+            var paths = GeneratedMedia.PlanFiles(media, file, dir, completion.Id ?? "gemini");
+            try
+            {
+                GeneratedMedia.Save(media, paths, Force.IsPresent);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                var category = ex is System.IO.IOException && ex.Message.Contains("already exists") ? ErrorCategory.ResourceExists : ErrorCategory.WriteError;
+                WriteError(new ErrorRecord(ex, "Gemini.SaveMediaFailed", category, file ?? dir));
+                return;
+            }
+            completion.SavedFiles = paths;
+            foreach (var p in paths) WriteVerbose($"Saved {p}.");
         }
 
         // As Write-Host does: a HostInformationMessage in an information record tagged PSHOST, so the host shows it while
         // 6> redirects it and -InformationVariable captures it.
-        private void WriteHost(string text, bool noNewLine)
+        private void WriteHost(string text, bool noNewLine, bool dimmed = false)
         {
             var message = new HostInformationMessage { Message = text, NoNewLine = noNewLine };
-            if (_foreground.HasValue) message.ForegroundColor = _foreground;
+            if (dimmed) message.ForegroundColor = ConsoleColor.DarkGray;
+            else if (_foreground.HasValue) message.ForegroundColor = _foreground;
             if (_background.HasValue) message.BackgroundColor = _background;
             WriteInformation(message, s_hostTags);
         }

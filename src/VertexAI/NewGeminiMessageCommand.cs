@@ -25,6 +25,9 @@ namespace VertexAI.Commands
         private bool _textOnCommandLine;
         private bool _inputOnCommandLine;
         private bool _textFromPipeline;
+        private bool _fileOnCommandLine;
+
+        private enum MediaKind { Image, Audio, Any }
 
         /// <summary>The message text. Each piped string becomes one message.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
@@ -43,6 +46,32 @@ namespace VertexAI.Commands
         /// <summary>Audio (or video, PDF): gs:// and https:// URIs pass through with the media type from the extension; local files are inlined as base64.</summary>
         [Parameter]
         public string[]? Audio { get; set; }
+
+        /// <summary>Video: like -File (gs:// and https:// pass through; local files are inlined as base64).</summary>
+        [Parameter]
+        public string[]? Video { get; set; }
+
+        /// <summary>Documents (PDF, text): like -File.</summary>
+        [Parameter]
+        public string[]? Document { get; set; }
+
+        /// <summary>Any file, its kind from the media type: images as image_url, everything else as input_audio with the MIME type.
+        /// FileInfo objects (Get-ChildItem) bind by their FullName.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string[]? File { get; set; }
+
+        /// <summary>The media type of -File, -Video, -Document and -FileUri, instead of the one from the name or content.</summary>
+        [Parameter]
+        public string? MediaType { get; set; }
+
+        /// <summary>On a tool message: files for a multimodal function response (gs:// or https://), sent as extra_content.google.parts file_data.</summary>
+        [Parameter]
+        public string[]? FileUri { get; set; }
+
+        /// <summary>The display_name of the -FileUri parts (default: the URI's file name).</summary>
+        [Parameter]
+        public string? DisplayName { get; set; }
 
         /// <summary>On a tool message: the id of the call it answers. Implies -Role tool.</summary>
         [Parameter]
@@ -91,15 +120,49 @@ namespace VertexAI.Commands
                 }
             }
 
-            foreach (var image in Image ?? Array.Empty<string>()) AddMedia(image, audio: false);
-            foreach (var audio in Audio ?? Array.Empty<string>()) AddMedia(audio, audio: true);
+            foreach (var image in Image ?? Array.Empty<string>()) AddMedia(image, MediaKind.Image);
+            foreach (var audio in Audio ?? Array.Empty<string>()) AddMedia(audio, MediaKind.Audio);
+            foreach (var video in Video ?? Array.Empty<string>()) AddMedia(video, MediaKind.Any);
+            foreach (var document in Document ?? Array.Empty<string>()) AddMedia(document, MediaKind.Any);
+            _fileOnCommandLine = bound.ContainsKey(nameof(File));
+            if (_fileOnCommandLine)
+            {
+                foreach (var file in File ?? Array.Empty<string>()) AddMedia(file, MediaKind.Any);
+            }
+            if (FileUri is { Length: > 0 })
+            {
+                if (!string.Equals(_role, ToolRole, StringComparison.Ordinal))
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                        new ArgumentException($"-FileUri makes a multimodal function response, which belongs on a tool message, but the role is '{_role}'. Give -ToolCallId (or -Role tool).", nameof(FileUri)),
+                        "Gemini.FileUriNeedsToolRole", _role));
+                }
+                try
+                {
+                    var parts = new List<object?>();
+                    foreach (var uri in FileUri) parts.Add(MediaParts.FileData(uri, MediaType, DisplayName));
+                    _extraContent ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+                    var existing = PlainJson.GetPath(_extraContent, VertexAI.ExtraContent.Google, "parts") as object?[];
+                    if (existing is not null) parts.InsertRange(0, existing);
+                    VertexAI.ExtraContent.SetGoogle(_extraContent, "parts", parts.ToArray());
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidMedia", FileUri));
+                }
+            }
 
             if (_inputOnCommandLine) PassThrough(InputObject);
         }
 
-        /// <summary>Passes piped messages through; makes one message for each piped string.</summary>
+        /// <summary>Passes piped messages through; makes one message for each piped string; collects piped files.</summary>
         protected override void ProcessRecord()
         {
+            if (!_fileOnCommandLine && File is not null)
+            {
+                foreach (var file in File) AddMedia(file, MediaKind.Any);
+                File = null;
+            }
             if (!_inputOnCommandLine)
             {
                 PassThrough(InputObject);
@@ -118,14 +181,14 @@ namespace VertexAI.Commands
         {
             if (_textFromPipeline) return;
             var bound = MyInvocation.BoundParameters;
-            if (_textOnCommandLine || _media.Count > 0 || bound.ContainsKey(nameof(ToolCallId)) || bound.ContainsKey(nameof(ExtraContent)))
+            if (_textOnCommandLine || _media.Count > 0 || bound.ContainsKey(nameof(ToolCallId)) || bound.ContainsKey(nameof(ExtraContent)) || bound.ContainsKey(nameof(FileUri)))
             {
                 WriteObject(Build(_textOnCommandLine ? Text : null));
             }
             else if (!MyInvocation.ExpectingInput && !_inputOnCommandLine)
             {
                 ThrowTerminatingError(ErrorRecords.InvalidArgument(
-                    new ArgumentException("Give the message's text (-Text), -Image or -Audio, or pipe in text or messages."), "Gemini.EmptyMessage", null));
+                    new ArgumentException("Give the message's text (-Text), -Image, -Audio, -Video, -Document or -File, or pipe in text, files or messages."), "Gemini.EmptyMessage", null));
             }
         }
 
@@ -165,23 +228,25 @@ namespace VertexAI.Commands
             AudioFormat = part.AudioFormat,
         };
 
-        private void AddMedia(string value, bool audio)
+        private void AddMedia(string value, MediaKind kind)
         {
             ErrorRecord error;
             try
             {
-                var part = audio ? MediaParts.Audio(value, ResolveLocalPath) : MediaParts.Image(value, ResolveLocalPath);
-                var kind = MediaReference.Classify(value);
-                if (kind == MediaReferenceKind.LocalPath || kind == MediaReferenceKind.FileUri)
+                var part = kind switch
+                {
+                    MediaKind.Audio => MediaParts.Audio(value, ResolveLocalPath),
+                    MediaKind.Image => MediaParts.Image(value, ResolveLocalPath),
+                    _ => MediaParts.File(value, MediaType, ResolveLocalPath),
+                };
+                var audio = part.Type == "input_audio";
+                var reference = MediaReference.Classify(value);
+                if (reference == MediaReferenceKind.LocalPath || reference == MediaReferenceKind.FileUri)
                 {
                     // The inlined base64 (a data: URI for images) is 4/3 of the file's size.
                     var inlined = (audio ? part.AudioData : part.ImageUrl)?.Length ?? 0;
                     var mediaType = audio ? part.AudioFormat : part.ImageUrl!.Substring(5, part.ImageUrl.IndexOf(';') - 5);
                     WriteVerbose($"Read '{value}' ({mediaType}): {inlined * 3L / 4 / 1024} KB inlined as base64.");
-                    if (inlined > MediaParts.LargeInlineBytes * 4 / 3)
-                    {
-                        WriteWarning($"'{value}' is inlined as {inlined / (1024 * 1024)} MB of base64, which may exceed what one Vertex AI request accepts; for large files upload to Cloud Storage and pass the gs:// URI.");
-                    }
                 }
                 _media.Add(part);
                 return;

@@ -15,6 +15,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [
         .. ChatRows("Invoke-GeminiChat"),
         ("Invoke-GeminiChat", "Stream", Switch, false, Named, false, ""),
+        ("Invoke-GeminiChat", "OutFile", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "OutDirectory", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "Force", Switch, false, Named, false, ""),
+        ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
@@ -24,10 +29,26 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("New-GeminiMessage", "ToolCallId", "System.String", false, Named, false, ""),
         ("New-GeminiMessage", "ExtraContent", "System.Collections.IDictionary", false, Named, false, ""),
         ("New-GeminiMessage", "InputObject", "VertexAI.ChatMessage[]", false, Named, true, ""),
-        ("New-GeminiTool", "Name", "System.String", true, 0, false, ""),
+        ("New-GeminiMessage", "Video", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "Document", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "File", "System.String[]", false, Named, false, "FullName"),
+        ("New-GeminiMessage", "MediaType", "System.String", false, Named, false, ""),
+        ("New-GeminiMessage", "FileUri", "System.String[]", false, Named, false, ""),
+        ("New-GeminiMessage", "DisplayName", "System.String", false, Named, false, ""),
+        ("New-GeminiTool", "Name", "System.String", false, 0, false, ""),
+        ("New-GeminiTool", "Command", "System.Object", false, Named, true, ""),
+        ("New-GeminiTool", "ScriptBlock", "System.Management.Automation.ScriptBlock", false, Named, false, ""),
         ("New-GeminiTool", "Description", "System.String", false, 1, false, ""),
         ("New-GeminiTool", "Parameters", "System.Object", false, 2, false, ""),
+        ("Export-GeminiConversation", "Path", "System.String", true, 0, false, ""),
+        ("Export-GeminiConversation", "InputObject", "System.Object[]", true, Named, true, ""),
+        ("Export-GeminiConversation", "NoClobber", Switch, false, Named, false, ""),
+        ("Export-GeminiConversation", "PassThru", Switch, false, Named, false, ""),
+        ("Import-GeminiConversation", "Path", "System.String", true, 0, false, ""),
     ];
+
+    // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName.
+    private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName = [("New-GeminiMessage", "File")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -52,7 +73,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         Assert.Equal(mandatory, entry.Mandatory);
         Assert.Equal(position, entry.Position);
         Assert.Equal(pipeline, entry.FromPipeline);
-        Assert.False(entry.FromPipelineByPropertyName, $"-{name} of {cmdlet} must not bind by property name.");
+        Assert.True(entry.FromPipelineByPropertyName == ByPropertyName.Contains((cmdlet, name)),
+            $"-{name} of {cmdlet} must {(ByPropertyName.Contains((cmdlet, name)) ? "" : "not ")}bind by property name.");
         var expectedAliases = aliases.Length == 0 ? [] : aliases.Split('|');
         Assert.Equal(expectedAliases.Order(StringComparer.Ordinal), parameter.Aliases.Order(StringComparer.Ordinal));
     }
@@ -70,6 +92,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "VertexAI.ChatCompletionChunk|System.String")]
     [InlineData("New-GeminiMessage", "VertexAI.ChatMessage")]
     [InlineData("New-GeminiTool", "VertexAI.ToolDefinition")]
+    [InlineData("Export-GeminiConversation", "System.IO.FileInfo")]
+    [InlineData("Import-GeminiConversation", "VertexAI.ChatMessage")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -93,6 +117,13 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "ApiVersion", "v1|v1beta1")]
     [InlineData("Get-GeminiStream", "ApiVersion", "v1|v1beta1")]
     [InlineData("New-GeminiMessage", "Role", "system|user|assistant|tool|developer")]
+    [InlineData("Invoke-GeminiChat", "ThinkingLevel", "minimal|low|medium|high")]
+    [InlineData("Get-GeminiStream", "ThinkingLevel", "minimal|low|medium|high")]
+    [InlineData("Invoke-GeminiChat", "ReasoningEffort", "none|low|medium|high")]
+    [InlineData("Get-GeminiStream", "ReasoningEffort", "none|low|medium|high")]
+    [InlineData("Invoke-GeminiChat", "Modalities", "text|image|audio")]
+    [InlineData("Invoke-GeminiChat", "InvokeTools", "None|Auto|Confirm")]
+    [InlineData("Get-GeminiStream", "Modalities", "text|image|audio")]
     public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -109,6 +140,9 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "Temperature", 0d, 2d)]
     [InlineData("Get-GeminiStream", "TopP", 0d, 1d)]
     [InlineData("Get-GeminiStream", "MaxTokens", 1d, (double)int.MaxValue)]
+    [InlineData("Invoke-GeminiChat", "ThinkingBudget", -1d, (double)int.MaxValue)]
+    [InlineData("Invoke-GeminiChat", "MaxToolRounds", 1d, 100d)]
+    [InlineData("Get-GeminiStream", "ThinkingBudget", -1d, (double)int.MaxValue)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -178,5 +212,15 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "Seed", "System.Int64", false, Named, false, ""),
         (cmdlet, "ResponseFormat", "System.Object", false, Named, false, ""),
         (cmdlet, "ExtraBody", "System.Collections.IDictionary", false, Named, false, ""),
+        (cmdlet, "Conversation", "VertexAI.ChatCompletion", false, Named, true, ""),
+        (cmdlet, "ThinkingBudget", "System.Int32", false, Named, false, ""),
+        (cmdlet, "ThinkingLevel", "System.String", false, Named, false, ""),
+        (cmdlet, "IncludeThoughts", Switch, false, Named, false, ""),
+        (cmdlet, "ThoughtTagMarker", "System.String", false, Named, false, ""),
+        (cmdlet, "ReasoningEffort", "System.String", false, Named, false, ""),
+        (cmdlet, "ResponseSchema", "System.Object", false, Named, false, ""),
+        (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
+        (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
+        (cmdlet, "StreamFunctionCallArguments", Switch, false, Named, false, ""),
     ];
 }

@@ -225,6 +225,26 @@ Describe 'Get-GeminiStream' {
         }
     }
 
+    Context 'Streamed function call arguments' {
+        It 'writes the chunks as they arrive and the last chunk holds the assembled calls' {
+            $tool = New-GeminiTool get_weather 'Gets the weather' @{ type = 'object'; properties = @{ city = @{ type = 'string' } }; required = @('city') }
+            $chunks = @(Get-GeminiStream 'Boston' -Tool $tool -StreamFunctionCallArguments)
+            (Get-EmulatorRequest)[0].BodyJson.extra_body.google.stream_function_call_arguments | Should -BeTrue
+            $chunks.Count | Should -BeGreaterThan 2
+            $calls = @($chunks[-1].ToolCallsSoFar)
+            $calls.Count | Should -Be 1
+            ($calls[0].Function.Arguments | ConvertFrom-Json).city | Should -Be 'Boston'
+            $calls[0].ThoughtSignature | Should -Not -BeNullOrEmpty
+        }
+
+        It 'tells thought text from answer text and -TextOnly writes only the answer' {
+            $chunks = @(Get-GeminiStream 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think)
+            (($chunks | ForEach-Object { $_.ThoughtText }) -join '') | Should -Be 'Thinking about: Is 7 prime?'
+            (($chunks | ForEach-Object { $_.AnswerText }) -join '') | Should -Be 'Echo: Is 7 prime?'
+            ((Get-GeminiStream 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think -TextOnly) -join '') | Should -Be 'Echo: Is 7 prime?'
+        }
+    }
+
     Context 'Help' {
         It 'has a synopsis and examples with code, -TextOnly among them' {
             $help = Get-Help Get-GeminiStream -Full

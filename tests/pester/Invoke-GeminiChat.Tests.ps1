@@ -537,6 +537,279 @@ Describe 'Invoke-GeminiChat' {
         }
     }
 
+    Context 'Thinking' {
+        It 'sends the thinking parameters in extra_body.google, winning over -ExtraBody' {
+            $extra = @{ google = @{ thinking_config = @{ thinking_budget = 5; include_thoughts = $false }; safety_settings = @() } }
+            Invoke-GeminiChat 'Hi' -ExtraBody $extra -ThinkingBudget 1024 -ThinkingLevel high -IncludeThoughts -ThoughtTagMarker think | Out-Null
+            $google = (Get-EmulatorRequest)[0].BodyJson.extra_body.google
+            $google.thinking_config.thinking_budget | Should -Be 1024
+            $google.thinking_config.thinking_level | Should -Be 'high'
+            $google.thinking_config.include_thoughts | Should -BeTrue
+            $google.thought_tag_marker | Should -Be 'think'
+            $google.PSObject.Properties.Name | Should -Contain 'safety_settings'
+        }
+
+        It 'separates tagged thoughts from the answer' {
+            $r = Invoke-GeminiChat 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think
+            $r.Thoughts | Should -Be 'Thinking about: Is 7 prime?'
+            $r.Content | Should -Be 'Echo: Is 7 prime?'
+            $r.RawContent | Should -BeLike '<think>*'
+            $r.Usage.ReasoningTokens | Should -Be 7
+            $r.Usage.ToString() | Should -BeLike '*reasoning 7*'
+        }
+
+        It 'writes streamed thoughts dimmed and the answer in the host colour' {
+            $r = Invoke-GeminiChat 'Is 7 prime?' -IncludeThoughts -ThoughtTagMarker think -Stream -InformationVariable shown 6>$null
+            $r.Content | Should -Be 'Echo: Is 7 prime?'
+            $dimmed = @($shown | Where-Object { $_.MessageData.ForegroundColor -eq [ConsoleColor]::DarkGray })
+            (($dimmed | ForEach-Object { $_.MessageData.Message }) -join '') | Should -Be 'Thinking about: Is 7 prime?'
+        }
+
+        It 'sends -ReasoningEffort as reasoning_effort' {
+            Invoke-GeminiChat 'Hi' -ReasoningEffort low | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.reasoning_effort | Should -Be 'low'
+        }
+
+        It 'refuses -ReasoningEffort with <Name> before any request' -ForEach @(
+            @{ Name = '-ThinkingBudget'; Splat = @{ ThinkingBudget = 10 } }
+            @{ Name = '-IncludeThoughts'; Splat = @{ IncludeThoughts = $true } }
+            @{ Name = 'a thinking_config in -ExtraBody'; Splat = @{ ExtraBody = @{ google = @{ thinking_config = @{ thinking_budget = 1 } } } } }
+        ) {
+            $failure = { Invoke-GeminiChat 'Hi' -ReasoningEffort high @Splat } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'Gemini.InvalidArgument*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-ReasoningEffort*thinking*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+    }
+
+    Context 'Structured output' {
+        BeforeAll {
+            # A type from C# (PowerShell classes work the same way; Add-Type keeps the test independent of class scoping).
+            if (-not ('Issue3City' -as [type])) {
+                Add-Type -TypeDefinition @'
+public class Issue3City
+{
+    public string Name { get; set; }
+    public int Population { get; set; }
+    public string[] Landmarks { get; set; }
+}
+public class Issue3Tree
+{
+    public string Name { get; set; }
+    public Issue3Tree[] Children { get; set; }
+}
+'@
+            }
+        }
+
+        It 'derives the schema from a .NET type and binds the answer to it' {
+            $r = Invoke-GeminiChat 'Describe Zurich' -ResponseSchema ([Issue3City])
+            $format = (Get-EmulatorRequest)[0].BodyJson.response_format
+            $format.type | Should -Be 'json_schema'
+            $format.json_schema.name | Should -Be 'Issue3City'
+            $format.json_schema.strict | Should -BeTrue
+            $format.json_schema.schema.properties.Population.type | Should -Be 'integer'
+            $format.json_schema.schema.properties.Landmarks.type | Should -Be 'array'
+            $r.Parsed.GetType().Name | Should -Be 'Issue3City'
+            $r.Parsed.Name | Should -Be 'example'
+        }
+
+        It 'takes a hashtable schema with -SchemaName and parses the answer' {
+            $schema = @{ type = 'object'; properties = @{ colour = @{ type = 'string' } }; required = @('colour') }
+            $r = Invoke-GeminiChat 'A colour' -ResponseSchema $schema -SchemaName colours
+            (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.name | Should -Be 'colours'
+            $r.Parsed.colour | Should -Be 'example'
+        }
+
+        It 'takes a JSON string schema' {
+            $r = Invoke-GeminiChat 'A colour' -ResponseSchema '{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}'
+            (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.name | Should -Be 'response'
+            $r.Parsed.n | Should -Be 1
+        }
+
+        It 'refuses a recursive type before any request' {
+            { Invoke-GeminiChat 'x' -ResponseSchema ([Issue3Tree]) -ErrorAction Stop } | Should -Throw '*recursive*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'refuses a schema with a $ref cycle before any request' {
+            $schema = @{ type = 'object'; properties = @{ next = @{ '$ref' = '#' } } }
+            { Invoke-GeminiChat 'x' -ResponseSchema $schema -ErrorAction Stop } | Should -Throw '*recursive*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'reports an answer that is not JSON as a non-terminating error that keeps the raw text' {
+            Add-EmulatorScenario -Status 200 -Body (@{
+                id = 'x'; object = 'chat.completion'; created = 1; model = 'google/gemini-2.5-flash'
+                choices = @(@{ index = 0; finish_reason = 'stop'; message = @{ role = 'assistant'; content = 'not json' } })
+            } | ConvertTo-Json -Depth 8)
+            $r = Invoke-GeminiChat 'x' -ResponseFormat json_object -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed.Count | Should -Be 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.InvalidStructuredOutput*'
+            $failed[0].TargetObject | Should -Be 'not json'
+            $r.Content | Should -Be 'not json'
+            $r.Parsed | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Conversations' {
+        It 'continues a piped completion with the new prompt' {
+            $second = Invoke-GeminiChat 'Name a prime' | Invoke-GeminiChat 'And the next one?'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            $messages = @($requests[1].BodyJson.messages)
+            $messages.Count | Should -Be 3
+            $messages[0].content | Should -Be 'Name a prime'
+            $messages[1].role | Should -Be 'assistant'
+            $messages[1].content | Should -Be 'Echo: Name a prime'
+            $messages[2].content | Should -Be 'And the next one?'
+            $second.Content | Should -Be 'Echo: And the next one?'
+            @($second.Conversation).Count | Should -Be 4
+        }
+
+        It 'binds a piped completion to -Conversation, not to -Prompt' {
+            $first = Invoke-GeminiChat 'Name a prime'
+            Clear-EmulatorRequest
+            $first | Invoke-GeminiChat | Out-Null
+            $messages = @((Get-EmulatorRequest)[0].BodyJson.messages)
+            $messages.Count | Should -Be 2
+            $messages[1].role | Should -Be 'assistant'
+        }
+    }
+
+    Context 'Generated images' {
+        It 'sends -Modalities and exposes the image bytes and media type' {
+            $r = Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image
+            @((Get-EmulatorRequest)[0].BodyJson.modalities) -join ',' | Should -Be 'image'
+            $image = @($r.Images)[0]
+            $image.MediaType | Should -Be 'image/png'
+            $image.Extension | Should -Be '.png'
+            $image.GetBytes()[1..3] | Should -Be @(0x50, 0x4E, 0x47)
+        }
+
+        It 'writes the image to -OutFile, names it in SavedFiles and -Verbose, and keeps existing files without -Force' {
+            $path = Join-Path $TestDrive 'cat.png'
+            $output = @(Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Verbose 4>&1)
+            $r = @($output | Where-Object { $_ -is [VertexAI.ChatCompletion] })[0]
+            $saved = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Saved *' })
+            Test-Path -LiteralPath $path | Should -BeTrue
+            @($r.SavedFiles) | Should -Be @((Get-Item -LiteralPath $path).FullName)
+            $saved.Count | Should -Be 1
+            $again = Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed.Count | Should -Be 1
+            $failed[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+            $again | Should -Not -BeNullOrEmpty
+            Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Force -ErrorVariable failedForce | Out-Null
+            $failedForce.Count | Should -Be 0
+        }
+
+        It 'writes the image to -OutDirectory under the completion id' {
+            $dir = Join-Path $TestDrive 'out'
+            $r = Invoke-GeminiChat 'Generate an image of a dog.' -Modalities image -OutDirectory $dir
+            $file = @(Get-ChildItem -LiteralPath $dir)
+            $file.Count | Should -Be 1
+            $file[0].Name | Should -Be ($r.Id + '.png')
+        }
+
+        It 'warns when there is nothing to save' {
+            Invoke-GeminiChat 'Hello' -OutFile (Join-Path $TestDrive 'none.png') -WarningVariable warned 3>$null | Out-Null
+            $warned.Count | Should -Be 1
+        }
+    }
+
+    Context 'Running tools' {
+        AfterAll {
+            Remove-Variable -Name VertexAITestToolRuns -Scope Global -ErrorAction SilentlyContinue
+        }
+
+        BeforeAll {
+            function Get-TestWeather {
+                param([Parameter(Mandatory)] [string] $City)
+                [pscustomobject]@{ City = $City; Forecast = 'rain' }
+            }
+            function Get-TestFailure {
+                param([Parameter(Mandatory)] [string] $City)
+                throw "no weather for $City"
+            }
+            $global:VertexAITestToolRuns = 0
+            # A global counter: the tool runs in a pipeline of its own, outside this file's script scope.
+            $countingTool = New-GeminiTool -Name count_calls -ScriptBlock {
+                param([Parameter(Mandatory)] [string] $Text)
+                $global:VertexAITestToolRuns++
+                "counted $Text"
+            }
+        }
+
+        It 'runs the command with the arguments as named parameters and sends the output back as JSON' {
+            $tool = New-GeminiTool -Command Get-TestWeather
+            $r = Invoke-GeminiChat 'Zurich' -Tool $tool -InvokeTools Auto
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            $messages = @($requests[1].BodyJson.messages)
+            $messages.Count | Should -Be 3
+            $messages[1].role | Should -Be 'assistant'
+            $messages[1].tool_calls[0].extra_content.google.thought_signature | Should -Not -BeNullOrEmpty
+            $messages[2].role | Should -Be 'tool'
+            $messages[2].tool_call_id | Should -Be $messages[1].tool_calls[0].id
+            ($messages[2].content | ConvertFrom-Json).Forecast | Should -Be 'rain'
+            ($messages[2].content | ConvertFrom-Json).City | Should -Be 'Zurich'
+            $r.Content | Should -BeLike 'Echo: tool results: *rain*'
+            @($r.Conversation).Count | Should -Be 4
+        }
+
+        It 'never runs the model text as script' {
+            $r = Invoke-GeminiChat '$(throw "injected"); Zurich' -Tool (New-GeminiTool -Command Get-TestWeather) -InvokeTools Auto
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            ($tool.content | ConvertFrom-Json).City | Should -Be '$(throw "injected"); Zurich'
+        }
+
+        It 'answers parallel calls in order after running all of them' {
+            $first = New-GeminiTool -Name first_tool -ScriptBlock { param([Parameter(Mandatory)] [string] $Text) 'one' }
+            $second = New-GeminiTool -Name second_tool -ScriptBlock { param([Parameter(Mandatory)] [string] $Text) 'two' }
+            $r = Invoke-GeminiChat 'go' -Tool $first, $second -InvokeTools Auto
+            $messages = @(@(Get-EmulatorRequest)[1].BodyJson.messages)
+            $messages.Count | Should -Be 4
+            $messages[2].content | Should -Be 'one'
+            $messages[3].content | Should -Be 'two'
+            $r.Content | Should -Be 'Echo: tool results: one; two'
+        }
+
+        It 'sends errors as an error payload' {
+            $r = Invoke-GeminiChat 'Oslo' -Tool (New-GeminiTool -Command Get-TestFailure) -InvokeTools Auto
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            ($tool.content | ConvertFrom-Json).error | Should -BeLike '*no weather for Oslo*'
+        }
+
+        It 'returns the tool calls without -InvokeTools' {
+            $global:VertexAITestToolRuns = 0
+            $r = Invoke-GeminiChat 'hello' -Tool $countingTool
+            $r.FinishReason | Should -Be 'tool_calls'
+            $global:VertexAITestToolRuns | Should -Be 0
+            @(Get-EmulatorRequest).Count | Should -Be 1
+        }
+
+        It 'stops after -MaxToolRounds with a warning' {
+            # Scripted: the model calls the tool again and again.
+            $call = @{
+                id = 'x'; object = 'chat.completion'; created = 1; model = 'google/gemini-2.5-flash'
+                choices = @(@{ index = 0; finish_reason = 'tool_calls'; message = @{ role = 'assistant'; content = $null; tool_calls = @(@{ id = 'c1'; type = 'function'; function = @{ name = 'count_calls'; arguments = '{"Text":"a"}' } }) } })
+            } | ConvertTo-Json -Depth 10
+            Add-EmulatorScenario -Status 200 -Body $call -Count 3
+            $global:VertexAITestToolRuns = 0
+            $r = Invoke-GeminiChat 'loop' -Tool $countingTool -InvokeTools Auto -MaxToolRounds 2 -WarningVariable warned 3>$null
+            $warned.Count | Should -Be 1
+            $global:VertexAITestToolRuns | Should -Be 2
+            @(Get-EmulatorRequest).Count | Should -Be 3
+            $r.FinishReason | Should -Be 'tool_calls'
+        }
+
+        It 'sends -StreamFunctionCallArguments in extra_body.google' {
+            Invoke-GeminiChat 'Hi' -StreamFunctionCallArguments | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.extra_body.google.stream_function_call_arguments | Should -BeTrue
+        }
+    }
+
     Context 'Help' {
         It 'has a synopsis, a description and examples with code' {
             $help = Get-Help Invoke-GeminiChat -Full

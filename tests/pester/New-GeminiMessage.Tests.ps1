@@ -41,6 +41,11 @@ Describe 'New-GeminiMessage' {
             @{ Name = 'ToolCallId'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
             @{ Name = 'ExtraContent'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
             @{ Name = 'InputObject'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @() }
+            @{ Name = 'Video'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+            @{ Name = 'Document'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+            @{ Name = 'MediaType'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+            @{ Name = 'FileUri'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+            @{ Name = 'DisplayName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
         ) {
             Assert-ParameterShape -CommandName New-GeminiMessage -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases
         }
@@ -231,6 +236,90 @@ Describe 'New-GeminiMessage' {
             $sent = (Get-EmulatorRequest)[0].BodyJson.messages[1]
             $sent.extra_content.google.parts[0].file_data.file_uri | Should -Be 'gs://b/dress.jpg'
             $sent.extra_content.google.parts[0].file_data.mime_type | Should -Be 'image/jpeg'
+        }
+    }
+
+    Context 'Files, video and documents' {
+        It '-File binds FileInfo by FullName from the pipeline and takes a ByPropertyName shape' {
+            Assert-ParameterShape -CommandName New-GeminiMessage -Name File -Type 'System.String[]' -Aliases @('FullName') -ByPropertyName $true
+        }
+
+        It 'makes one message with the text and every piped image' {
+            $dir = Join-Path $TestDrive 'pics'
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            New-TestPng -Path (Join-Path $dir 'a.png') | Out-Null
+            New-TestPng -Path (Join-Path $dir 'b.png') | Out-Null
+            $messages = @(Get-ChildItem -LiteralPath $dir -Filter *.png | New-GeminiMessage 'Describe these')
+            $messages.Count | Should -Be 1
+            $parts = @($messages[0].Parts)
+            $parts.Count | Should -Be 3
+            $parts[0].Text | Should -Be 'Describe these'
+            $parts[1].Type | Should -Be 'image_url'
+            $parts[1].ImageUrl | Should -BeLike 'data:image/png;base64,*'
+            $parts[2].Type | Should -Be 'image_url'
+            $messages[0] | Invoke-GeminiChat | ForEach-Object { $_.Content } | Should -Be 'Echo: Describe these [2 images]'
+        }
+
+        It 'sends a local PDF as input_audio with its media type' {
+            $pdf = Join-Path $TestDrive 'doc.pdf'
+            [System.IO.File]::WriteAllBytes($pdf, [byte[]](0x25, 0x50, 0x44, 0x46, 0x2D, 0x31))
+            $m = New-GeminiMessage 'Summarize' -Document $pdf
+            $m.Parts[1].Type | Should -Be 'input_audio'
+            $m.Parts[1].AudioFormat | Should -Be 'application/pdf'
+        }
+
+        It 'passes a gs:// video through with its media type' {
+            $m = New-GeminiMessage 'What happens?' -Video gs://bucket/clip.mp4
+            $m.Parts[1].AudioData | Should -Be 'gs://bucket/clip.mp4'
+            $m.Parts[1].AudioFormat | Should -Be 'video/mp4'
+        }
+
+        It 'uses -MediaType for a file whose type is unknown' {
+            $dat = Join-Path $TestDrive 'notes.dat'
+            Set-Content -LiteralPath $dat -Value 'hello'
+            $m = New-GeminiMessage 'Read' -File $dat -MediaType text/plain
+            $m.Parts[1].AudioFormat | Should -Be 'text/plain'
+        }
+
+        It 'suggests -MediaType for an unknown type' {
+            $dat = Join-Path $TestDrive 'unknown.dat'
+            Set-Content -LiteralPath $dat -Value 'hello'
+            $failure = { New-GeminiMessage 'Read' -File $dat } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-MediaType*'
+        }
+
+        It 'reports a missing file as ObjectNotFound' {
+            $failure = { New-GeminiMessage 'Read' -File (Join-Path $TestDrive 'missing.pdf') } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
+        It 'refuses a file over the inline limit, naming the limit and gs://' {
+            $big = Join-Path $TestDrive 'big.mp4'
+            $stream = [System.IO.File]::Create($big)
+            try { $stream.SetLength(20MB + 1) } finally { $stream.Dispose() }
+            $failure = { New-GeminiMessage 'Watch' -Video $big } | Should -Throw -PassThru
+            $failure.Exception.Message | Should -BeLike '*20 MB*gs://*'
+        }
+    }
+
+    Context 'Multimodal function responses' {
+        It 'puts -FileUri into extra_content.google.parts as file_data, as documented' {
+            $m = New-GeminiMessage -ToolCallId 'function-call-1' '{"image_ref":{"$ref":"dress.jpg"}}' -FileUri gs://cloud-samples-data/generative-ai/image/dress.jpg -MediaType image/jpg -DisplayName dress.jpg
+            $m.Role | Should -Be 'tool'
+            $question = New-GeminiMessage 'Show me the green shirt I ordered last month.'
+            $question, $m | Invoke-GeminiChat | Out-Null
+            $sent = @((Get-EmulatorRequest)[0].BodyJson.messages)[1]
+            $sent.tool_call_id | Should -Be 'function-call-1'
+            $file = $sent.extra_content.google.parts[0].file_data
+            $file.mime_type | Should -Be 'image/jpg'
+            $file.display_name | Should -Be 'dress.jpg'
+            $file.file_uri | Should -Be 'gs://cloud-samples-data/generative-ai/image/dress.jpg'
+        }
+
+        It 'refuses -FileUri on a message that is not a tool message' {
+            $failure = { New-GeminiMessage 'x' -FileUri gs://b/a.png } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'Gemini.FileUriNeedsToolRole*'
         }
     }
 

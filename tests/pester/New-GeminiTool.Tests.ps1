@@ -37,8 +37,18 @@ Describe 'New-GeminiTool' {
             (@((Get-Command New-GeminiTool).OutputType.Name) -join ',') | Should -Be 'VertexAI.ToolDefinition'
         }
 
-        It '-Name is mandatory at position 0' {
-            Assert-ParameterShape -CommandName New-GeminiTool -Name Name -Type 'System.String' -Position 0 -Mandatory $true
+        It '-Name is at position 0 (needed unless -Command gives the name)' {
+            Assert-ParameterShape -CommandName New-GeminiTool -Name Name -Type 'System.String' -Position 0
+        }
+
+        It '-Command comes from the pipeline and -ScriptBlock is named' {
+            Assert-ParameterShape -CommandName New-GeminiTool -Name Command -Type 'System.Object' -Pipeline $true
+            Assert-ParameterShape -CommandName New-GeminiTool -Name ScriptBlock -Type 'System.Management.Automation.ScriptBlock'
+        }
+
+        It 'needs a name without -Command' {
+            $failure = { New-GeminiTool -Description 'x' } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'Gemini.ToolNameMissing*'
         }
 
         It '-Description is at position 1' {
@@ -166,6 +176,74 @@ Describe 'New-GeminiTool' {
             $weather = New-GeminiTool get_weather 'Gets the weather' $weatherSchema
             $result = Invoke-GeminiChat 'Time and weather?' -Tool $time, $weather -ToolChoice get_weather
             (@($result.ToolCalls.Function.Name) -join ',') | Should -Be 'get_weather'
+        }
+    }
+
+    Context 'Tools from commands' {
+        BeforeAll {
+            function Get-TestForecast {
+                <#
+                .SYNOPSIS
+                Gets the weather forecast for a city.
+                .PARAMETER City
+                The city to forecast.
+                #>
+                [CmdletBinding(DefaultParameterSetName = 'ByCity')]
+                param(
+                    [Parameter(Mandatory, ParameterSetName = 'ByCity')] [string] $City,
+                    [Parameter(ParameterSetName = 'ByCity')] [ValidateSet('celsius', 'fahrenheit')] [string] $Unit = 'celsius',
+                    [Parameter(ParameterSetName = 'ByCity', HelpMessage = 'How many days ahead')] [ValidateRange(1, 10)] [int] $Days = 1,
+                    [Parameter(ParameterSetName = 'ByCity')] [switch] $Detailed,
+                    [Parameter(ParameterSetName = 'ByCity')] [string[]] $Fields,
+                    [Parameter(Mandatory, ParameterSetName = 'ByCoordinates')] [double] $Latitude
+                )
+                "$City $Unit $Days"
+            }
+        }
+
+        It 'derives the schema from the default parameter set, without common parameters' {
+            $tool = New-GeminiTool -Command Get-TestForecast
+            $tool.Function.Name | Should -Be 'Get-TestForecast'
+            $tool.Function.Description | Should -Be 'Gets the weather forecast for a city.'
+            $p = $tool.Function.Parameters
+            $p['type'] | Should -Be 'object'
+            @($p['properties'].Keys | Sort-Object) -join ',' | Should -Be 'City,Days,Detailed,Fields,Unit'
+            $p['properties']['City']['type'] | Should -Be 'string'
+            $p['properties']['City']['description'] | Should -Be 'The city to forecast.'
+            @($p['properties']['Unit']['enum']) -join ',' | Should -Be 'celsius,fahrenheit'
+            $p['properties']['Days']['type'] | Should -Be 'integer'
+            $p['properties']['Days']['minimum'] | Should -Be 1
+            $p['properties']['Days']['maximum'] | Should -Be 10
+            $p['properties']['Days']['description'] | Should -Be 'How many days ahead'
+            $p['properties']['Detailed']['type'] | Should -Be 'boolean'
+            $p['properties']['Fields']['type'] | Should -Be 'array'
+            @($p['required']) -join ',' | Should -Be 'City'
+        }
+
+        It 'takes a CommandInfo from the pipeline' {
+            $tool = Get-Command Get-TestForecast | New-GeminiTool
+            $tool.Function.Name | Should -Be 'Get-TestForecast'
+            $tool.Command.Name | Should -Be 'Get-TestForecast'
+        }
+
+        It 'makes a tool from a script block with -Name' {
+            $tool = New-GeminiTool -Name add_numbers -Description 'Adds two numbers' -ScriptBlock { param([Parameter(Mandatory)] [int] $A, [int] $B) $A + $B }
+            $tool.Function.Name | Should -Be 'add_numbers'
+            @($tool.Function.Parameters['required']) -join ',' | Should -Be 'A'
+            $tool.Function.Parameters['properties']['B']['type'] | Should -Be 'integer'
+        }
+
+        It 'sends the derived schema to the model' {
+            $tool = New-GeminiTool -Command Get-TestForecast
+            $r = Invoke-GeminiChat 'Oslo' -Tool $tool
+            $r.ToolCalls[0].Function.Name | Should -Be 'Get-TestForecast'
+            ($r.ToolCalls[0].Function.Arguments | ConvertFrom-Json).City | Should -Be 'Oslo'
+            (Get-EmulatorRequest)[0].Body | Should -Not -BeLike '*"Command"*'
+        }
+
+        It 'reports an unknown command' {
+            New-GeminiTool -Command No-SuchCommand -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.CommandNotFound*'
         }
     }
 

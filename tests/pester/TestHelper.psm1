@@ -331,13 +331,23 @@ function Get-ChatParameterCase {
         @{ Name = 'Seed'; Type = 'System.Int64'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'ResponseFormat'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'ExtraBody'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Conversation'; Type = 'VertexAI.ChatCompletion'; Position = -1; Pipeline = $true; Aliases = @() }
+        @{ Name = 'ThinkingBudget'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ThinkingLevel'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'IncludeThoughts'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ThoughtTagMarker'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ReasoningEffort'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'ResponseSchema'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'StreamFunctionCallArguments'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
     )
 }
 
 function Assert-ParameterShape {
     <#
     Checks one parameter of a command against the surface: type, not mandatory unless -Mandatory, position
-    (-1 = named), ValueFromPipeline, never by property name, and exactly the aliases given.
+    (-1 = named), ValueFromPipeline, by property name only with -ByPropertyName, and exactly the aliases given.
     #>
     param(
         [Parameter(Mandatory)] [string] $CommandName,
@@ -346,7 +356,8 @@ function Assert-ParameterShape {
         [int] $Position = -1,
         [bool] $Pipeline = $false,
         [bool] $Mandatory = $false,
-        [string[]] $Aliases = @()
+        [string[]] $Aliases = @(),
+        [bool] $ByPropertyName = $false
     )
     $parameter = (Get-Command $CommandName).Parameters[$Name]
     if ($null -eq $parameter) { throw "$CommandName has no parameter -$Name." }
@@ -358,7 +369,7 @@ function Assert-ParameterShape {
     $expectedPosition = if ($Position -lt 0) { [int]::MinValue } else { $Position }
     $set.Position | Should -Be $expectedPosition
     $set.ValueFromPipeline | Should -Be $Pipeline
-    $set.ValueFromPipelineByPropertyName | Should -BeFalse
+    $set.ValueFromPipelineByPropertyName | Should -Be $ByPropertyName
     (@($parameter.Aliases | Sort-Object) -join ',') | Should -Be (@($Aliases | Sort-Object) -join ',')
 }
 

@@ -74,6 +74,35 @@ namespace VertexAI.Media
         };
 
         /// <summary>
+        /// The usual file extension (with the dot) of a media type, e.g. <c>.png</c> for <c>image/png</c>; <c>.bin</c> when
+        /// the type is unknown. Parameters (<c>;rate=24000</c>) are ignored.
+        /// </summary>
+        public static string ExtensionOf(string? mediaType)
+        {
+            if (string.IsNullOrWhiteSpace(mediaType)) return ".bin";
+            var type = mediaType!.Split(';')[0].Trim();
+            switch (type.ToLowerInvariant())
+            {
+                case "image/jpeg":
+                case "image/jpg": return ".jpg";
+                case "audio/mpeg":
+                case "audio/mp3": return ".mp3";
+                case "audio/wav":
+                case "audio/x-wav":
+                case "audio/wave": return ".wav";
+                case "audio/l16":
+                case "audio/pcm": return ".pcm";
+                case "video/mp4": return ".mp4";
+                case "video/mpeg": return ".mpeg";
+            }
+            foreach (var kv in s_byExtension)
+            {
+                if (string.Equals(kv.Value, type, StringComparison.OrdinalIgnoreCase)) return kv.Key;
+            }
+            return ".bin";
+        }
+
+        /// <summary>
         /// The media type for a file name, path or URL from its extension (a URL's query and fragment are ignored);
         /// null when the extension is missing or unknown.
         /// </summary>

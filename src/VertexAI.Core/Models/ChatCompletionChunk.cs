@@ -29,6 +29,25 @@ namespace VertexAI
         /// <summary>The first choice's delta text (null when this chunk carries none).</summary>
         public string? Text => Choices.Count > 0 ? Choices[0].Delta.Text : null;
 
+        /// <summary>
+        /// The answer text of the first choice's delta: the text without thoughts. Set when the stream goes through
+        /// <see cref="ChatCalls"/> (a tag cut across chunks is recognised, so text that may start a tag can arrive one chunk
+        /// later); otherwise the delta's text.
+        /// </summary>
+        public string? AnswerText => Choices.Count > 0 ? Choices[0].AnswerText : null;
+
+        /// <summary>The thought text of the first choice's delta (tagged text, or parts marked as thoughts); null when none.</summary>
+        public string? ThoughtText => Choices.Count > 0 ? Choices[0].ThoughtText : null;
+
+        /// <summary>Whether this chunk carries thought text and no answer text.</summary>
+        public bool IsThought => !string.IsNullOrEmpty(ThoughtText) && string.IsNullOrEmpty(AnswerText);
+
+        /// <summary>
+        /// The first choice's tool calls assembled from every chunk so far (arguments joined), set by <see cref="ChatCalls"/>
+        /// once a tool call has been seen; so the last chunk of a stream holds the complete calls. Not part of the wire format.
+        /// </summary>
+        public IReadOnlyList<ToolCall>? ToolCallsSoFar { get; set; }
+
         /// <summary>The first choice's finish reason, on the last chunk of a choice.</summary>
         public string? FinishReason => Choices.Count > 0 ? Choices[0].FinishReason : null;
 
@@ -50,5 +69,22 @@ namespace VertexAI
 
         /// <summary><c>logprobs</c> as sent (usually null).</summary>
         public object? Logprobs { get; set; }
+
+        private string? _answerText;
+        private bool _answerSet;
+
+        /// <summary>The delta's text without thoughts (see <see cref="ChatCompletionChunk.AnswerText"/>). Not part of the wire format.</summary>
+        public string? AnswerText
+        {
+            get => _answerSet ? _answerText : Delta.Text;
+            set
+            {
+                _answerText = value;
+                _answerSet = true;
+            }
+        }
+
+        /// <summary>The delta's thought text. Not part of the wire format.</summary>
+        public string? ThoughtText { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace VertexAI
@@ -133,6 +134,17 @@ namespace VertexAI
 
         /// <summary>For <c>json_schema</c>: OpenAI's <c>strict</c> flag.</summary>
         public bool? Strict { get; set; }
+
+        /// <summary>The .NET type the schema was derived from (answers are bound to it); not part of the wire format.</summary>
+        public Type? ResultType { get; set; }
+
+        /// <summary>JSON that follows the schema derived from <paramref name="type"/> (see <see cref="JsonSchemas.FromType"/>); answers bind to it.</summary>
+        public static ResponseFormat ForType(Type type, string? name = null, bool? strict = true)
+        {
+            var format = JsonSchema(string.IsNullOrWhiteSpace(name) ? type.Name : name!, JsonSchemas.FromType(type), strict);
+            format.ResultType = type;
+            return format;
+        }
 
         /// <summary>Free text (the default).</summary>
         public static ResponseFormat Text => new ResponseFormat { Type = "text" };

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace VertexAI
+{
+    /// <summary>
+    /// A request's whole round trip on top of <see cref="GeminiClient"/>: checks the request before anything is sent,
+    /// calls the API, and completes the result (thoughts separated from the answer, the conversation, the parsed
+    /// structured output). The cmdlets call these; so can any other host of the core.
+    /// </summary>
+    public static class ChatCalls
+    {
+        /// <summary>
+        /// Checks a request before it is sent: <c>reasoning_effort</c> never with a thinking config, and no recursive
+        /// response schema. Throws <see cref="ArgumentException"/>.
+        /// </summary>
+        public static void Validate(ChatRequest request)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            ThinkingOptions.Validate(request);
+            if (request.ResponseFormat?.Schema is { } schema) JsonSchemas.EnsureNotRecursive(schema);
+        }
+
+        /// <summary>Validates, sends and completes a request (see <see cref="Finish"/>).</summary>
+        /// <param name="client">The client.</param>
+        /// <param name="request">The request.</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>: false leaves a typed answer as plain values.</param>
+        public static async Task<ChatCompletion> CompleteAsync(GeminiClient client, ChatRequest request, CancellationToken cancellationToken = default, bool bindResultType = true)
+        {
+            if (client is null) throw new ArgumentNullException(nameof(client));
+            Validate(request);
+            var completion = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+            Finish(request, completion, bindResultType);
+            return completion;
+        }
+
+        /// <summary>
+        /// Validates and streams a request: each chunk gets its answer and thought text set (<see cref="StreamThoughtSplitter"/>)
+        /// before <paramref name="onChunk"/> sees it; the assembled completion is completed (see <see cref="Finish"/>).
+        /// </summary>
+        /// <param name="client">The client.</param>
+        /// <param name="request">The request.</param>
+        /// <param name="onChunk">Sees each chunk (on a worker thread).</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>: false leaves a typed answer as plain values.</param>
+        public static async Task<ChatCompletion> StreamAsync(GeminiClient client, ChatRequest request, Action<ChatCompletionChunk> onChunk,
+            CancellationToken cancellationToken = default, bool bindResultType = true)
+        {
+            if (client is null) throw new ArgumentNullException(nameof(client));
+            if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
+            Validate(request);
+            var splitter = new StreamThoughtSplitter(ThinkingOptions.MarkerOf(request));
+            var calls = new StreamAccumulator();
+            var sawCalls = false;
+            var completion = await client.StreamAsync(request, chunk =>
+            {
+                splitter.Apply(chunk);
+                calls.Add(chunk);
+                if (!sawCalls)
+                {
+                    foreach (var c in chunk.Choices) sawCalls |= c.Delta.ToolCalls is { Count: > 0 };
+                }
+                if (sawCalls) chunk.ToolCallsSoFar = calls.ToCompletion().ToolCalls;
+                onChunk(chunk);
+            }, cancellationToken).ConfigureAwait(false);
+            Finish(request, completion, bindResultType);
+            return completion;
+        }
+
+        /// <summary>
+        /// Completes a completion for the request it answers: sets <see cref="ChatCompletion.ThoughtTagMarker"/>,
+        /// <see cref="ChatCompletion.Conversation"/> (the request's messages and the reply) and, for a JSON response format,
+        /// <see cref="ChatCompletion.Parsed"/> (or <see cref="ChatCompletion.ParseError"/>).
+        /// </summary>
+        /// <param name="request">The request the completion answers.</param>
+        /// <param name="completion">The completion.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>.</param>
+        public static void Finish(ChatRequest request, ChatCompletion completion, bool bindResultType = true)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            if (completion is null) throw new ArgumentNullException(nameof(completion));
+            completion.ThoughtTagMarker = ThinkingOptions.MarkerOf(request);
+            var conversation = new List<ChatMessage>(request.Messages.Count + 1);
+            conversation.AddRange(request.Messages);
+            if (completion.Message is { } reply) conversation.Add(reply);
+            completion.Conversation = conversation;
+            StructuredOutput.Apply(request.ResponseFormat, completion, bindResultType);
+        }
+    }
+}
