@@ -15,8 +15,10 @@ namespace VertexAI.Commands
     public abstract class CancellableCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private readonly object _gate = new object();
-        private BlockingCollection<Action>? _queue;
+
+        // One queue for the command's lifetime: work still running between two pumps (a batch) posts its results here,
+        // and they are written at the next pump or drain, never dropped.
+        private readonly BlockingCollection<Action> _queue = new BlockingCollection<Action>();
 
         /// <summary>Cancelled when the pipeline stops: Ctrl+C, or a later command (such as <c>Select-Object -First</c>) ending it.</summary>
         protected CancellationToken StopToken => _stopping.Token;
@@ -36,22 +38,23 @@ namespace VertexAI.Commands
         protected T RunPumped<T>(Func<CancellationToken, Task<T>> operation)
         {
             if (operation is null) throw new ArgumentNullException(nameof(operation));
-            var queue = new BlockingCollection<Action>();
-            lock (_gate) _queue = queue;
+            var token = _stopping.Token;
             Task<T> task;
             try
             {
-                var token = _stopping.Token;
                 task = Task.Run(() => operation(token));
-                // Posting happens inside the operation, so once it has finished nothing more arrives. Reading the exception
-                // marks it observed, for the case where the pump below ends first and nobody waits for the task.
+                // Posted after everything the operation posted (the queue is first in, first out): when the pump meets it,
+                // the operation is over and all it wrote has been written. Reading the exception marks it observed.
+                Action wake = () => { };
                 task.ContinueWith(t =>
                 {
                     _ = t.Exception;
-                    queue.CompleteAdding();
+                    _queue.Add(wake);
                 }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                foreach (var action in queue.GetConsumingEnumerable(token))
+                while (true)
                 {
+                    var action = _queue.Take(token);
+                    if (ReferenceEquals(action, wake)) break;
                     action();
                 }
             }
@@ -66,13 +69,6 @@ namespace VertexAI.Commands
                 CancelWork();
                 throw;
             }
-            finally
-            {
-                lock (_gate)
-                {
-                    if (ReferenceEquals(_queue, queue)) _queue = null;
-                }
-            }
 
             try
             {
@@ -84,24 +80,28 @@ namespace VertexAI.Commands
             }
         }
 
+        /// <summary>Runs, on the pipeline thread, whatever has been posted so far, without waiting for more.</summary>
+        protected void DrainPosted()
+        {
+            try
+            {
+                while (_queue.TryTake(out var action)) action();
+            }
+            catch
+            {
+                CancelWork();
+                throw;
+            }
+        }
+
         /// <summary>
-        /// Queues <paramref name="action"/> to run on the pipeline thread during <see cref="RunPumped{T}"/>. Callable from
-        /// any thread; dropped when no operation is running (a late message from work that has already ended).
+        /// Queues <paramref name="action"/> to run on the pipeline thread at the next <see cref="RunPumped{T}"/> or
+        /// <see cref="DrainPosted"/>. Callable from any thread.
         /// </summary>
         protected internal void Post(Action action)
         {
             if (action is null) throw new ArgumentNullException(nameof(action));
-            BlockingCollection<Action>? queue;
-            lock (_gate) queue = _queue;
-            if (queue is null) return;
-            try
-            {
-                queue.Add(action);
-            }
-            catch (InvalidOperationException)
-            {
-                // The operation has completed and the queue with it.
-            }
+            _queue.Add(action);
         }
 
         /// <summary>Writes <paramref name="sendToPipeline"/> to the pipeline from any thread (through <see cref="Post"/>).</summary>

@@ -15,11 +15,16 @@ namespace VertexAI.Commands
             "Run 'gcloud auth application-default login' (or set GOOGLE_APPLICATION_CREDENTIALS to a key file), or pass a fresh -AccessToken (gcloud auth print-access-token).";
 
         /// <summary>The non-terminating error for a failed request.</summary>
-        internal static ErrorRecord FromApiException(GeminiApiException exception, object? target)
+        internal static ErrorRecord FromApiException(GeminiApiException exception, object? target, bool nameInput = false)
         {
             var category = CategoryOf(exception);
             var record = new ErrorRecord(exception, ErrorIdOf(exception), category, target);
             var message = exception.Message;
+            if (nameInput && target is string input)
+            {
+                // In a batch, say which input failed: the others go on.
+                message = string.Format(CultureInfo.InvariantCulture, "Input '{0}': {1}", input.Length <= 60 ? input : input.Substring(0, 57) + "...", message);
+            }
             if (exception.Attempts > 1)
             {
                 message += string.Format(CultureInfo.InvariantCulture, " (gave up after {0} attempts)", exception.Attempts);

@@ -26,9 +26,10 @@ namespace VertexAI.Commands
         private GeminiClient? _client;
         private ChatRequest? _template;
 
-        /// <summary>The prompt: sent as a user message after the conversation. Each piped string is one request.</summary>
+        /// <summary>The prompt, sent as a user message after the conversation. Each prompt (each piped string, each element
+        /// of an array) is one request.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
-        public string? Prompt { get; set; }
+        public string[]? Prompt { get; set; }
 
         /// <summary>The conversation so far (from New-GeminiMessage, or a previous answer's message); piped messages are collected.</summary>
         [Parameter(ValueFromPipeline = true)]
@@ -154,6 +155,23 @@ namespace VertexAI.Commands
         [Parameter]
         public SwitchParameter StreamFunctionCallArguments { get; set; }
 
+        /// <summary>How many times a failed attempt (408, 429, 5xx, a dropped connection) is retried, with capped exponential
+        /// backoff and jitter or the server's Retry-After; 0 disables retrying. Default 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The time limit of one attempt in seconds: the whole answer, or for a stream its first bytes (a stream may
+        /// then run as long as it keeps sending). Default 300.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 300;
+
+        /// <summary>An HTTP proxy (http://host:port; credentials as http://user:password@host:port). Without it, HTTPS_PROXY,
+        /// HTTP_PROXY and NO_PROXY from the environment are honoured, else the system's proxy.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
         /// <summary>The request settings shared by every request of this command (messages excepted).</summary>
         protected ChatRequest Template => _template!;
 
@@ -188,28 +206,33 @@ namespace VertexAI.Commands
             }
             if (!_promptOnCommandLine)
             {
-                var prompt = Prompt;
+                var prompts = Prompt;
                 Prompt = null;
-                if (prompt is not null)
+                SendEach(prompts);
+            }
+        }
+
+        // Each non-blank prompt is one request.
+        private void SendEach(string[]? prompts)
+        {
+            if (prompts is null) return;
+            foreach (var prompt in prompts)
+            {
+                if (string.IsNullOrWhiteSpace(prompt))
                 {
-                    if (prompt.Trim().Length == 0)
-                    {
-                        WriteVerbose("Skipped an empty prompt.");
-                    }
-                    else
-                    {
-                        Send(prompt);
-                    }
+                    WriteVerbose("Skipped an empty prompt.");
+                    continue;
                 }
+                Send(prompt);
             }
         }
 
         /// <summary>Sends the command-line prompt, or the collected conversation when no prompt was sent.</summary>
         protected override void EndProcessing()
         {
-            if (_promptOnCommandLine && !string.IsNullOrWhiteSpace(Prompt))
+            if (_promptOnCommandLine && Prompt is not null && Array.Exists(Prompt, p => !string.IsNullOrWhiteSpace(p)))
             {
-                Send(Prompt);
+                SendEach(Prompt);
             }
             else if (_requestsSent == 0)
             {
@@ -271,8 +294,11 @@ namespace VertexAI.Commands
             else if (completion.Message is { } reply) Collect(new[] { reply });
         }
 
-        /// <summary>Writes a completion; when its JSON answer could not be parsed, first a non-terminating error that keeps the raw text.</summary>
-        protected void WriteCompletion(ChatCompletion completion)
+        /// <summary>
+        /// Writes a completion tagged with the prompt it answers (an <c>Input</c> note property); when its JSON answer could not
+        /// be parsed, first a non-terminating error that keeps the raw text.
+        /// </summary>
+        protected void WriteCompletion(ChatCompletion completion, object? input = null)
         {
             if (completion.ParseError is { } parseError)
             {
@@ -281,7 +307,9 @@ namespace VertexAI.Commands
                     ErrorDetails = new ErrorDetails(parseError.Message + " The completion is still written; its Content holds the raw text."),
                 });
             }
-            WriteObject(completion);
+            var output = PSObject.AsPSObject(completion);
+            if (input is not null && output.Properties["Input"] is null) output.Properties.Add(new PSNoteProperty("Input", input));
+            WriteObject(output);
         }
 
         private void Collect(ChatMessage[]? messages)
@@ -392,12 +420,23 @@ namespace VertexAI.Commands
                 ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidAccessToken", nameof(AccessToken)));
                 throw; // not reached
             }
-            return new GeminiClient(new GeminiClientOptions
+            try
             {
-                Endpoint = endpoint,
-                TokenSource = new ReportingTokenSource(tokens),
-                Log = new CmdletLog(this),
-            });
+                return new GeminiClient(new GeminiClientOptions
+                {
+                    Endpoint = endpoint,
+                    TokenSource = new ReportingTokenSource(tokens),
+                    Log = new CmdletLog(this),
+                    Retry = new RetryPolicy { MaxRetries = MaxRetries },
+                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                    Proxy = Proxy,
+                });
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
+                throw; // not reached
+            }
         }
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using VertexAI.Batch;
 using System.Management.Automation.Host;
 
 namespace VertexAI.Commands
@@ -12,8 +13,9 @@ namespace VertexAI.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "GeminiChat")]
     [OutputType(typeof(ChatCompletion))]
-    public sealed class InvokeGeminiChatCommand : GeminiChatCommandBase
+    public sealed class InvokeGeminiChatCommand : GeminiChatCommandBase, IDisposable
     {
+        private const int ProgressActivityId = 0x6E6D;
         private static readonly string[] s_hostTags = { "PSHOST" };
         private ConsoleColor? _foreground;
         private ConsoleColor? _background;
@@ -46,6 +48,17 @@ namespace VertexAI.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>How many prompts are sent at once when several come (piped, or an array): the answers are still written
+        /// in input order, each tagged with its input, and a failed prompt is an error that names it while the rest go on.
+        /// 1 sends them strictly one after another. -Stream and -InvokeTools send one at a time. Default 4.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        private OrderedBatch<ChatCompletion>? _batch;
+        private int? _total;
+        private bool _progressShown;
+
         /// <summary>Reads the host's colours for streamed text, then does the shared setup.</summary>
         protected override void BeginProcessing()
         {
@@ -56,11 +69,62 @@ namespace VertexAI.Commands
                     new ArgumentException("Give either -OutFile or -OutDirectory, not both.", nameof(OutFile)), "Gemini.InvalidArgument", OutFile));
             }
             base.BeginProcessing();
+            if (!Stream.IsPresent && string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
+            {
+                // Outcomes arrive on worker threads; they are written on the pipeline thread, in input order.
+                _batch = new OrderedBatch<ChatCompletion>(ThrottleLimit, result => Post(() => WriteBatchResult(result)));
+                if (Prompt is not null && !MyInvocation.ExpectingInput)
+                {
+                    _total = Array.FindAll(Prompt, p => !string.IsNullOrWhiteSpace(p)).Length;
+                }
+            }
         }
+
+        /// <summary>Sends the piped input; writes the answers that have arrived meanwhile.</summary>
+        protected override void ProcessRecord()
+        {
+            base.ProcessRecord();
+            DrainPosted();
+        }
+
+        /// <summary>Sends what is left, then waits for every answer of the batch and writes it.</summary>
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_batch is null) return;
+            var batch = _batch;
+            RunPumped(async token =>
+            {
+                await batch.CompleteAsync(token).ConfigureAwait(false);
+                return true;
+            });
+            if (_progressShown)
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", batch.Progress.Describe(_total)) { RecordType = ProgressRecordType.Completed });
+            }
+            var final = batch.Progress;
+            if (final.Submitted > 1) WriteVerbose($"Batch finished: {final.Describe(_total)} in {final.Elapsed.TotalSeconds:0.#} s.");
+        }
+
+        /// <summary>Releases the batch's slots.</summary>
+        public void Dispose() => _batch?.Dispose();
 
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
         {
+            if (_batch is not null)
+            {
+                // Waits only while every slot is busy, writing the answers that arrive meanwhile.
+                var batch = _batch;
+                var item = new BatchInput(target, request);
+                RunPumped(async token =>
+                {
+                    await batch.SubmitAsync(item, ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false), token).ConfigureAwait(false);
+                    return true;
+                });
+                return;
+            }
+
             var completion = Send(client, request, target);
             if (!string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
             {
@@ -82,7 +146,60 @@ namespace VertexAI.Commands
             }
             if (completion is null) return;
             if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
-            WriteCompletion(completion);
+            WriteCompletion(completion, target);
+        }
+
+        // One outcome of the batch, on the pipeline thread.
+        private void WriteBatchResult(BatchItemResult<ChatCompletion> result)
+        {
+            var item = (BatchInput)result.Input!;
+            if (result.Value is { } completion)
+            {
+                StructuredOutput.BindResultType(item.Request.ResponseFormat, completion);
+                if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
+                WriteCompletion(completion, item.Target);
+            }
+            else
+            {
+                switch (result.Error)
+                {
+                    case GeminiApiException api:
+                        WriteError(ErrorRecords.FromApiException(api, item.Target, nameInput: true));
+                        break;
+                    case TokenUnavailableException credentials:
+                        ThrowTerminatingError(ErrorRecords.Credentials(credentials, credentials.Description));
+                        break;
+                    case ArgumentException argument:
+                        ThrowTerminatingError(ErrorRecords.InvalidArgument(argument, "Gemini.InvalidRequest", item.Target));
+                        break;
+                    case OperationCanceledException _ when StopToken.IsCancellationRequested:
+                        return;
+                    case Exception other:
+                        WriteError(new ErrorRecord(other, "Gemini.RequestFailed", ErrorCategory.NotSpecified, item.Target));
+                        break;
+                }
+            }
+            var progress = _batch!.Progress;
+            if (progress.Submitted > 1 || _total > 1)
+            {
+                var record = new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", progress.Describe(_total));
+                if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, progress.Done * 100 / total);
+                WriteProgress(record);
+                _progressShown = true;
+            }
+        }
+
+        private sealed class BatchInput
+        {
+            internal BatchInput(object? target, ChatRequest request)
+            {
+                Target = target;
+                Request = request;
+            }
+
+            internal object? Target { get; }
+
+            internal ChatRequest Request { get; }
         }
 
         private ChatCompletion? Send(GeminiClient client, ChatRequest request, object? target)

@@ -20,6 +20,7 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "Force", Switch, false, Named, false, ""),
         ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
+        ("Invoke-GeminiChat", "ThrottleLimit", "System.Int32", false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
@@ -143,6 +144,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "ThinkingBudget", -1d, (double)int.MaxValue)]
     [InlineData("Invoke-GeminiChat", "MaxToolRounds", 1d, 100d)]
     [InlineData("Get-GeminiStream", "ThinkingBudget", -1d, (double)int.MaxValue)]
+    [InlineData("Invoke-GeminiChat", "MaxRetries", 0d, 20d)]
+    [InlineData("Get-GeminiStream", "MaxRetries", 0d, 20d)]
+    [InlineData("Invoke-GeminiChat", "TimeoutSec", 1d, 86400d)]
+    [InlineData("Get-GeminiStream", "TimeoutSec", 1d, 86400d)]
+    [InlineData("Invoke-GeminiChat", "ThrottleLimit", 1d, 64d)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -194,7 +200,7 @@ public sealed class SurfaceTests(ModuleFixture module)
 
     private static IEnumerable<(string, string, string, bool, int, bool, string)> ChatRows(string cmdlet) =>
     [
-        (cmdlet, "Prompt", "System.String", false, 0, true, ""),
+        (cmdlet, "Prompt", "System.String[]", false, 0, true, ""),
         (cmdlet, "Message", "VertexAI.ChatMessage[]", false, Named, true, "Messages"),
         (cmdlet, "Model", "System.String", false, Named, false, ""),
         (cmdlet, "Project", "System.String", false, Named, false, ""),
@@ -222,5 +228,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
         (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
         (cmdlet, "StreamFunctionCallArguments", Switch, false, Named, false, ""),
+        (cmdlet, "MaxRetries", "System.Int32", false, Named, false, ""),
+        (cmdlet, "TimeoutSec", "System.Int32", false, Named, false, ""),
+        (cmdlet, "Proxy", "System.Uri", false, Named, false, ""),
     ];
 }

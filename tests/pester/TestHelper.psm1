@@ -241,9 +241,16 @@ function Add-EmulatorScenario {
         [Parameter(Mandatory)] [int] $Status,
         [string] $Body = '',
         [hashtable] $Headers = @{},
-        [ValidateRange(1, 100)] [int] $Count = 1
+        [ValidateRange(1, 100)] [int] $Count = 1,
+        # Answer only after this many milliseconds (a slow model).
+        [int] $DelayMs = 0,
+        # Drop the connection instead of answering.
+        [switch] $Drop
     )
-    $json = @{ status = $Status; body = $Body; headers = $Headers; count = $Count } | ConvertTo-Json -Depth 5 -Compress
+    $spec = @{ status = $Status; body = $Body; headers = $Headers; count = $Count }
+    if ($DelayMs -gt 0) { $spec.delayMs = $DelayMs }
+    if ($Drop) { $spec.drop = $true }
+    $json = $spec | ConvertTo-Json -Depth 5 -Compress
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
 }
 
@@ -309,11 +316,11 @@ function ConvertTo-PlainText {
 
 function Get-ChatParameterCase {
     <#
-    The parameters Invoke-GeminiChat and Get-GeminiStream share, as CMDLET-SURFACE.md fixes them: -ForEach data for
+    The parameters Invoke-GeminiChat and Get-GeminiStream share (tests/VertexAI.Module.Tests/SurfaceTests.cs has the same table): -ForEach data for
     the parameter metadata tests (Position -1 means named).
     #>
     @(
-        @{ Name = 'Prompt'; Type = 'System.String'; Position = 0; Pipeline = $true; Aliases = @() }
+        @{ Name = 'Prompt'; Type = 'System.String[]'; Position = 0; Pipeline = $true; Aliases = @() }
         @{ Name = 'Message'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @('Messages') }
         @{ Name = 'Model'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'Project'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
@@ -341,6 +348,9 @@ function Get-ChatParameterCase {
         @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'StreamFunctionCallArguments'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'MaxRetries'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'TimeoutSec'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
+        @{ Name = 'Proxy'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
     )
 }
 

@@ -74,6 +74,19 @@ public class ControlRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scenario_can_be_delayed_and_dropped_over_http()
+    {
+        await _http.SendAsync(Control(HttpMethod.Post, "_emulator/scenarios", "{\"delayMs\":400}"));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var delayed = await ChatAsync();
+        Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(380), $"answered after {sw.Elapsed}");
+        Assert.Contains("\"content\":\"delayed\"", await delayed.Content.ReadAsStringAsync());
+
+        await _http.SendAsync(Control(HttpMethod.Post, "_emulator/scenarios", "{\"drop\":true}"));
+        await Assert.ThrowsAsync<HttpRequestException>(ChatAsync);
+    }
+
+    [Fact]
     public async Task Control_routes_need_the_default_token()
     {
         var r = await _http.SendAsync(Control(HttpMethod.Get, "_emulator/requests", token: "wrong"));

@@ -12,7 +12,8 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/scenarios</c>: enqueues a scripted answer:
 /// <c>{"status":429,"body":"...","headers":{"Retry-After":"1"},"count":1}</c>, or
 /// <c>{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"...","asArray":false},"count":4}</c>, or
-/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream.</item>
+/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream; any of them with
+/// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// </list>
 /// </summary>
@@ -72,7 +73,17 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         context.Response.StatusCode = 204;
     }
 
+    private const string DelayedCompletion =
+        "{\"id\":\"delayed\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"google/delayed\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"delayed\"}}]}";
+
     private static Scenario Build(JsonObject spec)
+    {
+        var answer = BuildAnswer(spec);
+        // "delayMs" holds the answer back (a slow model, for timeouts).
+        return (int?)spec["delayMs"] is int ms && ms > 0 ? Scenario.Delay(TimeSpan.FromMilliseconds(ms), answer) : answer;
+    }
+
+    private static Scenario BuildAnswer(JsonObject spec)
     {
         if ((bool?)spec["drop"] == true)
         {
@@ -96,7 +107,9 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
             return Scenario.Stream(steps);
         }
 
-        return Scenario.Respond((int?)spec["status"] ?? 200, (string?)spec["body"] ?? string.Empty, Headers(spec));
+        var status = (int?)spec["status"] ?? 200;
+        var body = (string?)spec["body"];
+        return Scenario.Respond(status, string.IsNullOrEmpty(body) && status == 200 ? DelayedCompletion : body ?? string.Empty, Headers(spec));
     }
 
     private static Dictionary<string, string>? Headers(JsonObject spec) =>
