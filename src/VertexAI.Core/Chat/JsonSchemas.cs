@@ -105,6 +105,49 @@ namespace VertexAI
                 if (inner.TryGetValue("type", out var t) && t is string name) inner["type"] = new object?[] { name, "null" };
                 return inner;
             }
+            if (ScalarSchema(type) is { } scalar) return scalar;
+            if (type == typeof(object)) return new Dictionary<string, object?>(StringComparer.Ordinal);
+
+            if (typeof(IDictionary).IsAssignableFrom(type) || ImplementsGeneric(type, typeof(IDictionary<,>)))
+            {
+                return Simple("object");
+            }
+            var element = ElementType(type);
+            if (element is not null)
+            {
+                var array = Simple("array");
+                array["items"] = Describe(element, stack, path + "[]");
+                return array;
+            }
+
+            if (stack.Contains(type))
+            {
+                throw new ArgumentException(
+                    $"The type {stack[0].FullName} is recursive: {path} is a {type.Name} again. Vertex AI does not accept recursive schemas; give the nesting a fixed depth.",
+                    "ResponseSchema");
+            }
+            stack.Add(type);
+            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+            var required = new List<object?>();
+            foreach (var p in SettableProperties(type))
+            {
+                properties[p.Name] = Describe(p.PropertyType, stack, path + "." + p.Name);
+                if (Nullable.GetUnderlyingType(p.PropertyType) is null) required.Add(p.Name);
+            }
+            stack.RemoveAt(stack.Count - 1);
+            var obj = Simple("object");
+            obj["properties"] = properties;
+            if (required.Count > 0) obj["required"] = required.ToArray();
+            return obj;
+        }
+
+        /// <summary>The public instance properties with a public setter and no index parameters, in declaration order.</summary>
+        /// <summary>
+        /// The schema of a scalar .NET type: enums (by name), text, booleans, integers, numbers and dates; null for
+        /// anything else (objects, collections). Shared by response schemas and tool parameter schemas.
+        /// </summary>
+        internal static Dictionary<string, object?>? ScalarSchema(Type type)
+        {
             if (type.IsEnum)
             {
                 return new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -145,42 +188,9 @@ namespace VertexAI
                 return date;
             }
             if (type == typeof(Guid) || type == typeof(Uri) || type == typeof(TimeSpan)) return Simple("string");
-            if (type == typeof(object)) return new Dictionary<string, object?>(StringComparer.Ordinal);
-
-            if (typeof(IDictionary).IsAssignableFrom(type) || ImplementsGeneric(type, typeof(IDictionary<,>)))
-            {
-                return Simple("object");
-            }
-            var element = ElementType(type);
-            if (element is not null)
-            {
-                var array = Simple("array");
-                array["items"] = Describe(element, stack, path + "[]");
-                return array;
-            }
-
-            if (stack.Contains(type))
-            {
-                throw new ArgumentException(
-                    $"The type {stack[0].FullName} is recursive: {path} is a {type.Name} again. Vertex AI does not accept recursive schemas; give the nesting a fixed depth.",
-                    "ResponseSchema");
-            }
-            stack.Add(type);
-            var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
-            var required = new List<object?>();
-            foreach (var p in SettableProperties(type))
-            {
-                properties[p.Name] = Describe(p.PropertyType, stack, path + "." + p.Name);
-                if (Nullable.GetUnderlyingType(p.PropertyType) is null) required.Add(p.Name);
-            }
-            stack.RemoveAt(stack.Count - 1);
-            var obj = Simple("object");
-            obj["properties"] = properties;
-            if (required.Count > 0) obj["required"] = required.ToArray();
-            return obj;
+            return null;
         }
 
-        /// <summary>The public instance properties with a public setter and no index parameters, in declaration order.</summary>
         internal static IEnumerable<PropertyInfo> SettableProperties(Type type)
         {
             foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -213,7 +223,7 @@ namespace VertexAI
             return false;
         }
 
-        private static Dictionary<string, object?> Simple(string type)
+        internal static Dictionary<string, object?> Simple(string type)
             => new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = type };
     }
 }

@@ -58,37 +58,7 @@ namespace VertexAI
                 return inner;
             }
             if (type.FullName == "System.Management.Automation.SwitchParameter") return Simple("boolean");
-            if (type.IsEnum)
-            {
-                var s = Simple("string");
-                s["enum"] = Array.ConvertAll(Enum.GetNames(type), n => (object?)n);
-                return s;
-            }
-            switch (Type.GetTypeCode(type))
-            {
-                case TypeCode.Boolean:
-                    return Simple("boolean");
-                case TypeCode.Byte:
-                case TypeCode.SByte:
-                case TypeCode.Int16:
-                case TypeCode.UInt16:
-                case TypeCode.Int32:
-                case TypeCode.UInt32:
-                case TypeCode.Int64:
-                case TypeCode.UInt64:
-                    return Simple("integer");
-                case TypeCode.Single:
-                case TypeCode.Double:
-                case TypeCode.Decimal:
-                    return Simple("number");
-                case TypeCode.String:
-                case TypeCode.Char:
-                    return Simple("string");
-                case TypeCode.DateTime:
-                    var date = Simple("string");
-                    date["format"] = "date-time";
-                    return date;
-            }
+            if (JsonSchemas.ScalarSchema(type) is { } scalar) return scalar;
             if (typeof(IDictionary).IsAssignableFrom(type)) return Simple("object");
             if (type != typeof(string))
             {
@@ -121,7 +91,6 @@ namespace VertexAI
             }
         }
 
-        private static Dictionary<string, object?> Simple(string type)
-            => new Dictionary<string, object?>(StringComparer.Ordinal) { ["type"] = type };
+        private static Dictionary<string, object?> Simple(string type) => JsonSchemas.Simple(type);
     }
 }
