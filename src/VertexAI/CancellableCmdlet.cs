@@ -12,7 +12,7 @@ namespace VertexAI.Commands
     /// while it waits, so every <c>Write*</c> call happens on the pipeline thread and each object is written the moment
     /// it exists. Ctrl+C (<see cref="StopProcessing"/>) cancels the work and ends the wait at once.
     /// </summary>
-    public abstract class CancellableCmdlet : PSCmdlet
+    public abstract class CancellableCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
@@ -78,6 +78,16 @@ namespace VertexAI.Commands
             {
                 throw new PipelineStoppedException();
             }
+        }
+
+        /// <summary>
+        /// Cancels whatever work is still running when PowerShell is done with the command (after a terminating error, or
+        /// when an upstream command failed between records), so that nothing goes on unobserved.
+        /// </summary>
+        public void Dispose()
+        {
+            CancelWork();
+            GC.SuppressFinalize(this);
         }
 
         /// <summary>Runs, on the pipeline thread, whatever has been posted so far, without waiting for more.</summary>

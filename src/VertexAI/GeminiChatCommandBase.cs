@@ -172,6 +172,9 @@ namespace VertexAI.Commands
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>The prompt of the request being sent (null when only messages were sent): what outputs are tagged with.</summary>
+        protected string? CurrentPrompt { get; private set; }
+
         /// <summary>The request settings shared by every request of this command (messages excepted).</summary>
         protected ChatRequest Template => _template!;
 
@@ -331,6 +334,7 @@ namespace VertexAI.Commands
             _requestsSent++;
             _messagesSinceLastRequest = 0;
             var target = prompt ?? (object?)LastText(request.Messages);
+            CurrentPrompt = prompt;
             Execute(_client!, request, target);
         }
 

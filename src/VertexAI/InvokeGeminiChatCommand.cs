@@ -13,7 +13,7 @@ namespace VertexAI.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "GeminiChat")]
     [OutputType(typeof(ChatCompletion))]
-    public sealed class InvokeGeminiChatCommand : GeminiChatCommandBase, IDisposable
+    public sealed class InvokeGeminiChatCommand : GeminiChatCommandBase
     {
         private const int ProgressActivityId = 0x6E6D;
         private static readonly string[] s_hostTags = { "PSHOST" };
@@ -93,21 +93,25 @@ namespace VertexAI.Commands
             base.EndProcessing();
             if (_batch is null) return;
             var batch = _batch;
-            RunPumped(async token =>
+            try
             {
-                await batch.CompleteAsync(token).ConfigureAwait(false);
-                return true;
-            });
-            if (_progressShown)
+                RunPumped(async token =>
+                {
+                    await batch.CompleteAsync(token).ConfigureAwait(false);
+                    return true;
+                });
+            }
+            finally
             {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", batch.Progress.Describe(_total)) { RecordType = ProgressRecordType.Completed });
+                // Take the progress bar down however the batch ended.
+                if (_progressShown)
+                {
+                    WriteProgress(new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", batch.Progress.Describe(_total)) { RecordType = ProgressRecordType.Completed });
+                }
             }
             var final = batch.Progress;
             if (final.Submitted > 1) WriteVerbose($"Batch finished: {final.Describe(_total)} in {final.Elapsed.TotalSeconds:0.#} s.");
         }
-
-        /// <summary>Releases the batch's slots.</summary>
-        public void Dispose() => _batch?.Dispose();
 
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
@@ -116,7 +120,7 @@ namespace VertexAI.Commands
             {
                 // Waits only while every slot is busy, writing the answers that arrive meanwhile.
                 var batch = _batch;
-                var item = new BatchInput(target, request);
+                var item = new BatchInput(target, request, CurrentPrompt);
                 RunPumped(async token =>
                 {
                     await batch.SubmitAsync(item, ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false), token).ConfigureAwait(false);
@@ -146,7 +150,7 @@ namespace VertexAI.Commands
             }
             if (completion is null) return;
             if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
-            WriteCompletion(completion, target);
+            WriteCompletion(completion, CurrentPrompt);
         }
 
         // One outcome of the batch, on the pipeline thread.
@@ -157,7 +161,7 @@ namespace VertexAI.Commands
             {
                 StructuredOutput.BindResultType(item.Request.ResponseFormat, completion);
                 if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
-                WriteCompletion(completion, item.Target);
+                WriteCompletion(completion, item.Prompt);
             }
             else
             {
@@ -191,11 +195,14 @@ namespace VertexAI.Commands
 
         private sealed class BatchInput
         {
-            internal BatchInput(object? target, ChatRequest request)
+            internal BatchInput(object? target, ChatRequest request, string? prompt)
             {
                 Target = target;
                 Request = request;
+                Prompt = prompt;
             }
+
+            internal string? Prompt { get; }
 
             internal object? Target { get; }
 

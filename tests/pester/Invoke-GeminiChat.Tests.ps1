@@ -389,7 +389,7 @@ Describe 'Invoke-GeminiChat' {
 
         It 'sends each piped prompt with the messages piped before it' {
             $system = New-GeminiMessage -Role system 'Be terse'
-            $result = @($system, 'first', 'second' | Invoke-GeminiChat)
+            $result = @($system, 'first', 'second' | Invoke-GeminiChat -ThrottleLimit 1)
             (@($result.Content) -join '|') | Should -Be 'Echo: first|Echo: second'
             $requests = @(Get-EmulatorRequest)
             $requests.Count | Should -Be 2
@@ -437,7 +437,8 @@ Describe 'Invoke-GeminiChat' {
             $plan = Get-RateLimitPlan -CommandName Invoke-GeminiChat
             $splat = $plan.Splat
             Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $plan.Attempts
-            $result = @('first', 'second' | Invoke-GeminiChat @splat -ErrorVariable failed -ErrorAction SilentlyContinue)
+            # One at a time, so the scripted 429s meet 'first'.
+            $result = @('first', 'second' | Invoke-GeminiChat @splat -ThrottleLimit 1 -ErrorVariable failed -ErrorAction SilentlyContinue)
             $failed.Count | Should -Be 1
             $record = $failed[0]
             $record.CategoryInfo.Category | Should -Be 'LimitsExceeded'

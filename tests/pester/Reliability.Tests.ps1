@@ -18,6 +18,24 @@ Describe 'Reliability of the chat cmdlets' {
         Stop-VertexEmulator -Emulator $emulator
     }
 
+    BeforeAll {
+        function Get-BatchProgress([scriptblock] $Script) {
+            # A PowerShell of its own (same process, new runspace), so that its progress stream can be read.
+            $common = @{ BaseUri = $emulator.BaseUri; AccessToken = $emulator.Token; Project = 'test-project'; Location = 'us-central1' }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript('param($manifest) Import-Module $manifest').AddArgument((Get-VertexAIModuleManifest)).AddStatement()
+                $null = $ps.AddScript($Script.ToString()).AddArgument($common)
+                $null = $ps.Invoke()
+                $ps.HadErrors | Should -BeFalse
+                @($ps.Streams.Progress | Where-Object ActivityId -eq 0x6E6D)
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+    }
+
     BeforeEach {
         Clear-EmulatorScenario
         Clear-EmulatorRequest
@@ -55,17 +73,18 @@ Describe 'Reliability of the chat cmdlets' {
         }
 
         It 'shows progress with done, failed and rate' {
-            $progress = @(& { 'a', 'b', 'c' | Invoke-GeminiChat -ThrottleLimit 2 } *>&1 |
-                Where-Object { $_ -is [System.Management.Automation.ProgressRecord] })
+            # Progress goes to the host, not to any pipe (*>&1 cannot catch it): run in a PowerShell of its own and read its stream.
+            $progress = Get-BatchProgress -Script { param($c) 'a', 'b', 'c' | Invoke-GeminiChat @c -ThrottleLimit 2 }
             $progress.Count | Should -BeGreaterThan 0
-            $progress[-1].StatusDescription | Should -Match '^\d+ done, \d+ failed, [\d.]+/s$'
+            @($progress | Where-Object RecordType -ne 'Completed')[-1].StatusDescription | Should -Match '^3 done, 0 failed, [\d.]+/s$'
+            $progress[-1].RecordType | Should -Be 'Completed'
         }
 
         It 'shows a percentage when the prompts came as an array' {
-            $progress = @(& { Invoke-GeminiChat -Prompt 'a', 'b', 'c', 'd' -ThrottleLimit 2 } *>&1 |
-                Where-Object { $_ -is [System.Management.Automation.ProgressRecord] -and $_.RecordType -ne 'Completed' })
-            $progress[-1].StatusDescription | Should -BeLike '4 of 4 done, 0 failed,*'
-            $progress[-1].PercentComplete | Should -Be 100
+            $progress = Get-BatchProgress -Script { param($c) Invoke-GeminiChat @c -Prompt 'a', 'b', 'c', 'd' -ThrottleLimit 2 }
+            $last = @($progress | Where-Object RecordType -ne 'Completed')[-1]
+            $last.StatusDescription | Should -BeLike '4 of 4 done, 0 failed,*'
+            $last.PercentComplete | Should -Be 100
         }
 
         It 'rejects a throttle limit of <Value>' -ForEach @(@{ Value = 0 }, @{ Value = 65 }) {

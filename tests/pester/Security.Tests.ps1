@@ -23,17 +23,18 @@ Describe 'Secrets' {
         Clear-EmulatorRequest
     }
 
-    It '<Name> with -Verbose -Debug shows the token on no stream' -ForEach @(
-        @{ Name = 'Invoke-GeminiChat'; Run = { param($c) Invoke-GeminiChat 'Hello' @c -Verbose -Debug } }
-        @{ Name = 'Invoke-GeminiChat -Stream'; Run = { param($c) Invoke-GeminiChat 'Hello' @c -Stream -Verbose -Debug } }
-        @{ Name = 'Invoke-GeminiChat batch'; Run = { param($c) 'a', 'b', 'c' | Invoke-GeminiChat @c -Verbose -Debug } }
-        @{ Name = 'Get-GeminiStream'; Run = { param($c) Get-GeminiStream 'Hello' @c -Verbose -Debug } }
-        @{ Name = 'Get-GeminiStream -TextOnly'; Run = { param($c) Get-GeminiStream 'Hello' @c -TextOnly -Verbose -Debug } }
-        @{ Name = 'New-GeminiMessage'; Run = { param($c) New-GeminiMessage 'Hello' -Verbose -Debug } }
-        @{ Name = 'New-GeminiTool'; Run = { param($c) New-GeminiTool probe 'A probe' -Verbose -Debug } }
-        @{ Name = 'a failing call'; Run = { param($c) Add-EmulatorScenario -Status 500 -Body '{"error":{"code":500,"message":"boom","status":"INTERNAL"}}'; Invoke-GeminiChat 'Hello' @c -MaxRetries 0 -Verbose -Debug -ErrorAction Continue } }
+    It '<Name> with -Verbose shows the token on no stream' -ForEach @(
+        @{ Name = 'Invoke-GeminiChat'; Run = { param($c) Invoke-GeminiChat 'Hello' @c -Verbose } }
+        @{ Name = 'Invoke-GeminiChat -Stream'; Run = { param($c) Invoke-GeminiChat 'Hello' @c -Stream -Verbose } }
+        @{ Name = 'Invoke-GeminiChat batch'; Run = { param($c) 'a', 'b', 'c' | Invoke-GeminiChat @c -Verbose } }
+        @{ Name = 'Get-GeminiStream'; Run = { param($c) Get-GeminiStream 'Hello' @c -Verbose } }
+        @{ Name = 'Get-GeminiStream -TextOnly'; Run = { param($c) Get-GeminiStream 'Hello' @c -TextOnly -Verbose } }
+        @{ Name = 'New-GeminiMessage'; Run = { param($c) New-GeminiMessage 'Hello' -Verbose } }
+        @{ Name = 'New-GeminiTool'; Run = { param($c) New-GeminiTool probe 'A probe' -Verbose } }
+        @{ Name = 'a failing call'; Run = { param($c) Add-EmulatorScenario -Status 500 -Body '{"error":{"code":500,"message":"boom","status":"INTERNAL"}}'; Invoke-GeminiChat 'Hello' @c -MaxRetries 0 -Verbose -ErrorAction Continue } }
     ) {
-        $DebugPreference = 'Continue'  # Windows PowerShell would otherwise ask about every debug line.
+        # Debug output on without -Debug, which Windows PowerShell maps to Inquire (a prompt in a non-interactive host).
+        $DebugPreference = 'Continue'
         $merged = @(& $Run $common *>&1)
         $merged.Count | Should -BeGreaterThan 0
         (ConvertTo-PlainText $merged).Contains($marker) | Should -BeFalse

@@ -12,7 +12,7 @@ namespace VertexAI.Batch
     /// over time (as pipeline input does); <see cref="SubmitAsync"/> waits while every slot is busy.
     /// </summary>
     /// <typeparam name="T">The result of one item.</typeparam>
-    public sealed class OrderedBatch<T> : IDisposable
+    public sealed class OrderedBatch<T>
     {
         private readonly SemaphoreSlim _slots;
         private readonly Action<BatchItemResult<T>> _onResult;
@@ -176,8 +176,8 @@ namespace VertexAI.Batch
             }
         }
 
-        /// <inheritdoc/>
-        public void Dispose() => _slots.Dispose();
+        // No Dispose: cancelled work may still release its slot after the batch's owner is gone, and a SemaphoreSlim
+        // whose wait handle is never asked for holds nothing that needs disposing.
     }
 
     /// <summary>The outcome of one batch item: its value or its error, never both.</summary>
@@ -247,6 +247,6 @@ namespace VertexAI.Batch
 
         /// <summary>A progress line: done/total, failures and rate.</summary>
         public string Describe(int? total)
-            => (total is int t ? $"{Done} of {t} done" : $"{Done} done") + $", {Failed} failed, {RatePerSecond:0.#}/s";
+            => FormattableString.Invariant($"{(total is int t ? $"{Done} of {t} done" : $"{Done} done")}, {Failed} failed, {RatePerSecond:0.#}/s");
     }
 }

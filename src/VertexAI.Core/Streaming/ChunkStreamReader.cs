@@ -59,7 +59,7 @@ namespace VertexAI.Streaming
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        throw Broken($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s", accumulator, requestId, null, connectionFailure: true);
+                        throw Broken(FormattableString.Invariant($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
                     }
                     catch (EventTooLargeException ex)
                     {

@@ -313,7 +313,7 @@ namespace VertexAI
                     if (asked > _options.Retry.MaxServerDelay)
                     {
                         throw new GeminiApiException(
-                            error.Message + $" The server asked to wait {asked.TotalSeconds:0} s before retrying, longer than the {_options.Retry.MaxServerDelay.TotalSeconds:0} s this client waits; not retried.",
+                            error.Message + FormattableString.Invariant($" The server asked to wait {asked.TotalSeconds:0} s before retrying, longer than the {_options.Retry.MaxServerDelay.TotalSeconds:0} s this client waits; not retried."),
                             error.HttpStatus, error.Status, error.ErrorMessage, error.Details, error.RequestId)
                         { RetryAfter = asked, Attempts = attempt, ResponseBody = error.ResponseBody };
                     }
@@ -329,7 +329,7 @@ namespace VertexAI
 
         private async Task DelayAsync(TimeSpan wait, string reason, int attempt, CancellationToken cancellationToken)
         {
-            _options.Log.Verbose($"Retry {attempt} of {_options.Retry.MaxRetries} in {wait.TotalSeconds:0.###} s after {reason}.");
+            _options.Log.Verbose(FormattableString.Invariant($"Retry {attempt} of {_options.Retry.MaxRetries} in {wait.TotalSeconds:0.###} s after ") + reason + ".");
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
 
@@ -340,7 +340,7 @@ namespace VertexAI
         private GeminiApiException ConnectionFailure(Exception ex, int attempt)
         {
             var what = ex is OperationCanceledException
-                ? $"no complete response within {_options.Timeout.TotalSeconds:0.#} s"
+                ? FormattableString.Invariant($"no complete response within {_options.Timeout.TotalSeconds:0.#} s")
                 : "the connection failed: " + Innermost(ex).Message;
             var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex) is not null;
             return new GeminiApiException($"Could not reach Vertex AI at {_endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {what}"

@@ -46,7 +46,7 @@ public class OrderedBatchTests : IClassFixture<EmulatorFixture>
         {
             var client = _f.Client(retry: retry);
             var results = new List<BatchItemResult<ChatCompletion>>();
-            using var batch = new OrderedBatch<ChatCompletion>(throttle, results.Add);
+            var batch = new OrderedBatch<ChatCompletion>(throttle, results.Add);
             for (var i = 0; i < inputs; i++)
             {
                 var prompt = "input " + i;
@@ -103,7 +103,7 @@ public class OrderedBatchTests : IClassFixture<EmulatorFixture>
         var inFlight = 0;
         var peak = 0;
         var results = new List<BatchItemResult<int>>();
-        using var batch = new OrderedBatch<int>(throttle, results.Add);
+        var batch = new OrderedBatch<int>(throttle, results.Add);
         for (var i = 0; i < 40; i++)
         {
             var n = i;
@@ -126,7 +126,7 @@ public class OrderedBatchTests : IClassFixture<EmulatorFixture>
     public async Task Unordered_mode_emits_as_items_finish()
     {
         var order = new List<int>();
-        using var batch = new OrderedBatch<int>(2, r => order.Add(r.Index), preserveOrder: false);
+        var batch = new OrderedBatch<int>(2, r => order.Add(r.Index), preserveOrder: false);
         await batch.SubmitAsync("slow", async ct => { await Task.Delay(300, ct); return 0; }, CancellationToken.None);
         await batch.SubmitAsync("fast", async ct => { await Task.Delay(10, ct); return 1; }, CancellationToken.None);
         await batch.CompleteAsync(CancellationToken.None);
@@ -138,7 +138,7 @@ public class OrderedBatchTests : IClassFixture<EmulatorFixture>
     {
         using var cts = new CancellationTokenSource();
         var results = new List<BatchItemResult<int>>();
-        using var batch = new OrderedBatch<int>(3, results.Add);
+        var batch = new OrderedBatch<int>(3, results.Add);
         for (var i = 0; i < 3; i++)
         {
             await batch.SubmitAsync(i, async ct => { await Task.Delay(Timeout.Infinite, ct); return 0; }, cts.Token);
