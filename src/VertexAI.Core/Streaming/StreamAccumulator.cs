@@ -25,6 +25,7 @@ namespace VertexAI
         private string? _fingerprint;
         private long _created;
         private Usage? _usage;
+        private ChoiceState? _lastChoice;
 
         /// <summary>How many chunks were added.</summary>
         public int ChunkCount { get; private set; }
@@ -52,12 +53,20 @@ namespace VertexAI
             if (chunk.Usage is not null) _usage = chunk.Usage;
             if (chunk.HasAdditionalProperties) MergeFirstWins(_additional, chunk.AdditionalProperties);
 
-            foreach (var choice in chunk.Choices)
+            var choices = chunk.Choices;
+            for (var i = 0; i < choices.Count; i++)
             {
-                if (!_choices.TryGetValue(choice.Index, out var state))
+                var choice = choices[i];
+                // Nearly every stream has one choice: skip the lookup while the index stays the same.
+                var state = _lastChoice;
+                if (state is null || state.Index != choice.Index)
                 {
-                    state = new ChoiceState(choice.Index);
-                    _choices.Add(choice.Index, state);
+                    if (!_choices.TryGetValue(choice.Index, out state))
+                    {
+                        state = new ChoiceState(choice.Index);
+                        _choices.Add(choice.Index, state);
+                    }
+                    _lastChoice = state;
                 }
                 state.Add(choice);
             }
@@ -110,6 +119,8 @@ namespace VertexAI
             private object? _logprobs;
 
             internal ChoiceState(int index) => _index = index;
+
+            internal int Index => _index;
 
             internal string? FinishReason { get; private set; }
 
