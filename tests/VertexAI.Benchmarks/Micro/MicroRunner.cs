@@ -94,7 +94,7 @@ internal static class MicroRunner
 
     private static void ReportStreaming(List<Case[]> rounds, Report report)
     {
-        foreach (var delivery in rounds[0].Select(c => c.Delivery).Distinct())
+        foreach (var delivery in rounds[0].Select(c => c.Delivery).Distinct().OrderBy(d => d == "one-write" ? 0 : 1))
         {
             var main = delivery == "one-write";
             var label = main ? "2. streaming" : "2. streaming (flushed per event)";
