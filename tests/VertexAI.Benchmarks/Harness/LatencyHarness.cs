@@ -83,11 +83,21 @@ internal static class LatencyHarness
             return Delays(current.Sent, yielded);
         }
 
-        // Warm-up (JIT, connections), not counted.
+        // Warm-up, not counted: connections, and enough calls for tiered JIT (and its PGO stage) to settle on both paths,
+        // so neither side is recompiling in the background during the measured streams.
+        for (var i = 0; i < 5; i++)
+        {
+            await foreach (var _ in core.StreamChunksAsync(Clients.Prompt(Payloads.StreamPrompt)).ConfigureAwait(false))
+            {
+            }
+
+            await baseline.StreamAsync(Payloads.StreamPrompt).ConfigureAwait(false);
+        }
+
         await CoreRun();
         await BaselineRun();
 
-        var runs = options.Quick ? 2 : 6;
+        var runs = options.Quick ? 2 : 10;
         var coreRuns = new List<double[]>();
         var baseRuns = new List<double[]>();
         for (var run = 0; run < runs; run++)
@@ -120,8 +130,15 @@ internal static class LatencyHarness
             + $"({coreAll.Length} samples per side), core and baseline alternating. "
             + $"Core p50/p90/p99/max: {Us(P(coreAll, 50))} / {Us(P(coreAll, 90))} / {Us(coreP99)} / {Us(coreAll.Max())}; "
             + $"baseline: {Us(P(baseAll, 50))} / {Us(P(baseAll, 90))} / {Us(baseP99)} / {Us(baseAll.Max())}. "
-            + $"Per-stream p99 difference (core − baseline): {string.Join(", ", perRunP99Diff.Select(Us))}.");
+            + $"Per-stream p99 difference (core − baseline): {string.Join(", ", perRunP99Diff.Select(Us))}. "
+            + $"Largest delays (chunk index): core {Largest(coreRuns)}; baseline {Largest(baseRuns)}.");
     }
+
+    private static string Largest(List<double[]> runs) => string.Join(", ", runs
+        .SelectMany(d => d.Select((ms, i) => (ms, i)))
+        .OrderByDescending(x => x.ms)
+        .Take(8)
+        .Select(x => $"{Us(x.ms)} (#{x.i})"));
 
     private static void Check(int chunks, IReadOnlyList<string?> texts)
     {
