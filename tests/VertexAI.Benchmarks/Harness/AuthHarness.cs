@@ -31,6 +31,7 @@ internal static class AuthHarness
             var before = emulator.TokenRequestCount;
             var adcTime = await Clients.RunConcurrentAsync(Total, 16, () => adc.CompleteAsync(Clients.Prompt(Payloads.SmallPrompt)));
             var fetches = emulator.TokenRequestCount - before;
+            var warmAdcTime = await Clients.RunConcurrentAsync(Total, 16, () => adc.CompleteAsync(Clients.Prompt(Payloads.SmallPrompt)));
             var staticTime = await Clients.RunConcurrentAsync(Total, 16, () => fixedToken.CompleteAsync(Clients.Prompt(Payloads.SmallPrompt)));
 
             var perFetch = fetches == 0 ? double.PositiveInfinity : (double)Total / fetches;
@@ -39,8 +40,8 @@ internal static class AuthHarness
             report.Detail("Auth",
                 $"ADC from a service-account key file (`GOOGLE_APPLICATION_CREDENTIALS`, token_uri = the emulator), {Total} requests "
                 + $"16 at a time starting with no token: {fetches} token request(s). The same {Total} requests took "
-                + $"{Ms(adcTime.TotalMilliseconds)} with ADC (including the one RSA-signed token fetch) and "
-                + $"{Ms(staticTime.TotalMilliseconds)} with a static token.");
+                + $"{Ms(adcTime.TotalMilliseconds)} with ADC from cold (loading Google.Apis.Auth, one RSA-signed token fetch), "
+                + $"{Ms(warmAdcTime.TotalMilliseconds)} with ADC again (cached token) and {Ms(staticTime.TotalMilliseconds)} with a static token.");
         }
         finally
         {
