@@ -55,7 +55,14 @@ internal static class BenchContext
 /// <summary>Small statistics helpers.</summary>
 internal static class Stats
 {
-    public static double Median(IEnumerable<double> values) => Percentile(values, 50);
+    /// <summary>The middle value; the mean of the two middle ones for an even count.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
 
     /// <summary>Nearest-rank percentile.</summary>
     public static double Percentile(IEnumerable<double> values, double p)
