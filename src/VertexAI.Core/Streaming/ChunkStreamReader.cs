@@ -41,13 +41,24 @@ namespace VertexAI.Streaming
             var parser = SseParser.Create(new EventSizeGuardStream(body, maxEventBytes), ParseFrame);
             var done = false;
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sinceArmed = System.Diagnostics.Stopwatch.StartNew();
+            var rearmTicks = idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan ? idleTimeout.Ticks / 8 : long.MaxValue;
+            // First arming happens before the first read.
+            var armedOnce = false;
             var enumerator = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
             try
             {
                 while (true)
                 {
                     bool moved;
-                    if (idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan) idle.CancelAfter(idleTimeout);
+                    // Re-arming the timer on every event costs more than the event itself; re-arming once an eighth of the
+                    // limit has passed keeps the allowed silence between 7/8 of the limit and the limit.
+                    if (idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan && (!armedOnce || sinceArmed.Elapsed.Ticks >= rearmTicks))
+                    {
+                        armedOnce = true;
+                        idle.CancelAfter(idleTimeout);
+                        sinceArmed.Restart();
+                    }
                     try
                     {
                         moved = await enumerator.MoveNextAsync().ConfigureAwait(false);
@@ -134,6 +145,12 @@ namespace VertexAI.Streaming
             var trimmed = Trim(data);
             if (trimmed.Length == 0) return Frame.EmptyFrame;
             if (trimmed.SequenceEqual(s_done)) return Frame.DoneFrame;
+            // Plain chunks (nearly every event of a stream) are read straight from the bytes, without a JsonDocument;
+            // anything the fast reader does not model (errors, unknown shapes, bad JSON) takes the full path below.
+            if (!string.Equals(eventType, "error", StringComparison.OrdinalIgnoreCase) && WireReader.TryReadChunk(trimmed, out var fast))
+            {
+                return Frame.FromChunk(fast!);
+            }
             try
             {
                 var reader = new Utf8JsonReader(trimmed, new JsonReaderOptions { MaxDepth = 128 });

@@ -46,9 +46,24 @@ namespace VertexAI.Streaming
 
         private void Scan(byte[] buffer, int offset, int count)
         {
-            for (var i = offset; i < offset + count; i++)
+            var span = new ReadOnlySpan<byte>(buffer, offset, count);
+            while (span.Length > 0)
             {
-                var b = buffer[i];
+                if (_newlines == 0 && !_lastWasCr)
+                {
+                    // Outside a run of line ends only the next line end matters: jump to it.
+                    var next = span.IndexOfAny((byte)'\r', (byte)'\n');
+                    if (next < 0)
+                    {
+                        Add(span.Length);
+                        return;
+                    }
+                    Add(next);
+                    span = span.Slice(next);
+                }
+
+                var b = span[0];
+                span = span.Slice(1);
                 if (b == (byte)'\n')
                 {
                     if (!_lastWasCr) _newlines++;
@@ -63,17 +78,25 @@ namespace VertexAI.Streaming
                 {
                     _newlines = 0;
                     _lastWasCr = false;
+                    Add(1);
+                    continue;
                 }
 
                 if (_newlines >= 2)
                 {
                     _eventBytes = 0; // a blank line ends the event
                 }
-                else if (++_eventBytes > _maxEventBytes)
+                else
                 {
-                    throw new EventTooLargeException(_maxEventBytes);
+                    Add(1);
                 }
             }
+        }
+
+        private void Add(int bytes)
+        {
+            _eventBytes += bytes;
+            if (_eventBytes > _maxEventBytes) throw new EventTooLargeException(_maxEventBytes);
         }
 
         public override void Flush() { }

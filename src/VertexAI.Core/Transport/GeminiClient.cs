@@ -29,6 +29,9 @@ namespace VertexAI
     {
         private const int MaxErrorBodyChars = 64 * 1024;
         private static readonly MediaTypeHeaderValue s_json = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        private static readonly MediaTypeWithQualityHeaderValue s_acceptJson = new MediaTypeWithQualityHeaderValue("application/json");
+        private static readonly MediaTypeWithQualityHeaderValue s_acceptEventStream = new MediaTypeWithQualityHeaderValue("text/event-stream");
+        private static readonly ProductInfoHeaderValue s_userAgent = ProductInfoHeaderValue.Parse(SharedHttp.UserAgent);
 
         private readonly VertexEndpoint _endpoint;
         private readonly IAccessTokenSource _tokens;
@@ -36,10 +39,14 @@ namespace VertexAI
         private readonly GeminiClientOptions _options;
         private readonly string? _proxyDescription;
 
+        // Log lines are built only when someone listens.
+        private readonly bool _logging;
+
         /// <summary>Creates a client.</summary>
         public GeminiClient(GeminiClientOptions options)
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
+            _logging = !(options.Log is NullGeminiLog);
             _endpoint = options.Endpoint ?? throw new ArgumentException("An endpoint is required.", nameof(options));
             _tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
             if (options.Proxy is not null) ProxySettings.Validate(options.Proxy);
@@ -59,10 +66,10 @@ namespace VertexAI
             while (true)
             {
                 using var exchange = await SendAsync(body, model, stream: false, attempt, cancellationToken).ConfigureAwait(false);
-                string text;
+                byte[] bytes;
                 try
                 {
-                    text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken).ConfigureAwait(false);
+                    bytes = await ReadBodyBytesAsync(exchange.Response, exchange.AttemptToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
                 {
@@ -77,16 +84,18 @@ namespace VertexAI
                 ChatCompletion completion;
                 try
                 {
-                    using var doc = JsonDocument.Parse(text);
+                    // Parsed from the UTF-8 bytes as they came: no intermediate string on the success path.
+                    using var doc = JsonDocument.Parse(bytes);
                     if (GoogleErrorParser.TryReadError(doc.RootElement, out var code, out var status, out var message, out var details))
                     {
                         throw new GeminiApiException(GeminiApiException.Describe(code ?? 200, status, message, exchange.RequestId),
-                            code ?? 200, status, message, details, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(exchange.Token);
+                            code ?? 200, status, message, details, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(Encoding.UTF8.GetString(bytes)) }.Redacted(exchange.Token);
                     }
                     completion = WireReader.ReadCompletion(doc.RootElement);
                 }
                 catch (JsonException ex)
                 {
+                    var text = Encoding.UTF8.GetString(bytes);
                     var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
                     var what = text.TrimStart().StartsWith("<", StringComparison.Ordinal) || (contentType?.IndexOf("html", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0
                         ? GoogleErrorParser.DescribeNonJson(text, contentType)
@@ -95,7 +104,7 @@ namespace VertexAI
                         GeminiApiException.Describe(200, null, what, exchange.RequestId),
                         200, null, ex.Message, null, exchange.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(exchange.Token);
                 }
-                _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
+                if (_logging) _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
                 return completion;
             }
         }
@@ -241,11 +250,12 @@ namespace VertexAI
                 var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = s_json;
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                request.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
-                request.Headers.UserAgent.ParseAdd(SharedHttp.UserAgent);
-                _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
+                // Parsed once, shared by every request (header values are only read by the handler).
+                request.Headers.Accept.Add(stream ? s_acceptEventStream : s_acceptJson);
+                request.Headers.UserAgent.Add(s_userAgent);
+                if (_logging) _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
                     + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {attempt}).");
-                _options.Log.Debug($"Request body: {body.Length} bytes.");
+                if (_logging) _options.Log.Debug($"Request body: {body.Length} bytes.");
                 var sw = Stopwatch.StartNew();
 
                 HttpResponseMessage response;
@@ -271,7 +281,7 @@ namespace VertexAI
 
                 var requestId = RequestIdOf(response);
                 var status = (int)response.StatusCode;
-                _options.Log.Verbose($"HTTP {status} after {sw.ElapsedMilliseconds} ms{(requestId is null ? "" : $" (request id {requestId})")}.");
+                if (_logging) _options.Log.Verbose($"HTTP {status} after {sw.ElapsedMilliseconds} ms{(requestId is null ? "" : $" (request id {requestId})")}.");
                 if (response.IsSuccessStatusCode)
                 {
                     // A stream may run for as long as it keeps sending; stalls are the idle timeout's business.
@@ -365,6 +375,14 @@ namespace VertexAI
         {
             while (ex.InnerException is not null) ex = ex.InnerException;
             return ex;
+        }
+
+        private static async Task<byte[]> ReadBodyBytesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            using var reg = cancellationToken.Register(() => response.Dispose());
+            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return bytes;
         }
 
         private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken, int maxChars = int.MaxValue)
