@@ -40,15 +40,22 @@ namespace VertexAI.Json
                     Reserve(c.Choices, v);
                     foreach (var ch in v.EnumerateArray()) c.Choices.Add(ReadChoice(ch));
                 }
-                else if (p.NameEquals("created"u8)) c.Created = Long(v);
-                else if (p.NameEquals("id"u8)) c.Id = s_id.Read(v);
-                else if (p.NameEquals("model"u8)) c.Model = s_model.Read(v);
-                else if (p.NameEquals("object"u8)) c.Object = s_object.Read(v);
-                else if (p.NameEquals("system_fingerprint"u8)) c.SystemFingerprint = s_fingerprint.Read(v);
-                else if (p.NameEquals("usage"u8)) c.Usage = ReadUsage(v);
-                else Keep(c, p);
+                else if (!ReadHeader(c, p, v)) Keep(c, p);
             }
             return c;
+        }
+
+        // The members a completion and a chunk share; false for any other member.
+        private static bool ReadHeader(ICompletionHeader c, JsonProperty p, JsonElement v)
+        {
+            if (p.NameEquals("created"u8)) c.Created = Long(v);
+            else if (p.NameEquals("id"u8)) c.Id = s_id.Read(v);
+            else if (p.NameEquals("model"u8)) c.Model = s_model.Read(v);
+            else if (p.NameEquals("object"u8)) c.Object = s_object.Read(v);
+            else if (p.NameEquals("system_fingerprint"u8)) c.SystemFingerprint = s_fingerprint.Read(v);
+            else if (p.NameEquals("usage"u8)) c.Usage = ReadUsage(v);
+            else return false;
+            return true;
         }
 
         /// <summary>Reads a <c>chat.completion.chunk</c> object.</summary>
@@ -64,13 +71,7 @@ namespace VertexAI.Json
                     Reserve(c.Choices, v);
                     foreach (var ch in v.EnumerateArray()) c.Choices.Add(ReadChunkChoice(ch));
                 }
-                else if (p.NameEquals("created"u8)) c.Created = Long(v);
-                else if (p.NameEquals("id"u8)) c.Id = s_id.Read(v);
-                else if (p.NameEquals("model"u8)) c.Model = s_model.Read(v);
-                else if (p.NameEquals("object"u8)) c.Object = s_object.Read(v);
-                else if (p.NameEquals("system_fingerprint"u8)) c.SystemFingerprint = s_fingerprint.Read(v);
-                else if (p.NameEquals("usage"u8)) c.Usage = ReadUsage(v);
-                else Keep(c, p);
+                else if (!ReadHeader(c, p, v)) Keep(c, p);
             }
             return c;
         }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace VertexAI
 {
     /// <summary>A chat completion (<c>"object": "chat.completion"</c>), or one assembled from a stream.</summary>
-    public sealed class ChatCompletion : JsonModel
+    public sealed class ChatCompletion : JsonModel, ICompletionHeader
     {
         /// <summary>The response id.</summary>
         public string? Id { get; set; }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace VertexAI
 {
     /// <summary>One streamed event (<c>"object": "chat.completion.chunk"</c>).</summary>
-    public sealed class ChatCompletionChunk : JsonModel
+    public sealed class ChatCompletionChunk : JsonModel, ICompletionHeader
     {
         /// <summary>The response id (the same on every chunk of a stream).</summary>
         public string? Id { get; set; }
