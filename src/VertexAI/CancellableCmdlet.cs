@@ -123,11 +123,6 @@ namespace VertexAI.Commands
         /// <summary>Writes a debug message from any thread (through <see cref="Post"/>).</summary>
         protected internal void PostDebug(string text) => Post(() => WriteDebug(text));
 
-        /// <summary>Writes a warning from any thread (through <see cref="Post"/>).</summary>
-        protected void PostWarning(string text) => Post(() => WriteWarning(text));
-
-        /// <summary>Writes an information record from any thread (through <see cref="Post"/>).</summary>
-        protected void PostInformation(object messageData, string[] tags) => Post(() => WriteInformation(messageData, tags));
 
         private void CancelWork()
         {

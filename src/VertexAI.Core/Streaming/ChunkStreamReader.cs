@@ -41,21 +41,20 @@ namespace VertexAI.Streaming
             var parser = SseParser.Create(new EventSizeGuardStream(body, maxEventBytes), ParseFrame);
             var done = false;
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // Re-arming the timer on every event costs more than the event itself; re-arming once an eighth of the limit
+            // has passed keeps the allowed silence between 7/8 of the limit and the limit.
+            var idleLimited = idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan;
+            var rearmTicks = idleTimeout.Ticks / 8;
+            if (idleLimited) idle.CancelAfter(idleTimeout);
             var sinceArmed = System.Diagnostics.Stopwatch.StartNew();
-            var rearmTicks = idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan ? idleTimeout.Ticks / 8 : long.MaxValue;
-            // First arming happens before the first read.
-            var armedOnce = false;
             var enumerator = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
             try
             {
                 while (true)
                 {
                     bool moved;
-                    // Re-arming the timer on every event costs more than the event itself; re-arming once an eighth of the
-                    // limit has passed keeps the allowed silence between 7/8 of the limit and the limit.
-                    if (idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan && (!armedOnce || sinceArmed.Elapsed.Ticks >= rearmTicks))
+                    if (idleLimited && sinceArmed.Elapsed.Ticks >= rearmTicks)
                     {
-                        armedOnce = true;
                         idle.CancelAfter(idleTimeout);
                         sinceArmed.Restart();
                     }

@@ -173,10 +173,12 @@ namespace VertexAI
                                     retryable = ex;
                                     break;
                                 }
-                                catch (GeminiApiException ex) when (!ReferenceEquals(ex.Redacted(exchange.Token), ex))
+                                catch (GeminiApiException ex)
                                 {
-                                    // The server echoed the token into what broke the stream.
-                                    throw ex.Redacted(exchange.Token);
+                                    // The server may have echoed the token into what broke the stream.
+                                    var redacted = ex.Redacted(exchange.Token);
+                                    if (ReferenceEquals(redacted, ex)) throw;
+                                    throw redacted;
                                 }
                                 if (!moved) break;
                                 if (yielded++ == 0) _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
@@ -385,17 +387,12 @@ namespace VertexAI
             return bytes;
         }
 
-        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken, int maxChars = int.MaxValue)
+        // Error bodies only: read up to maxChars (a hostile or broken server may send far more).
+        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken, int maxChars)
         {
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             using var reg = cancellationToken.Register(() => response.Dispose());
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            if (maxChars == int.MaxValue)
-            {
-                var all = await reader.ReadToEndAsync().ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                return all;
-            }
             var buffer = new char[Math.Min(maxChars, 16 * 1024)];
             var sb = new StringBuilder();
             int read;

@@ -18,9 +18,6 @@ namespace VertexAI
 
         private static readonly ConcurrentDictionary<string, Lazy<HttpClient>> s_clients = new ConcurrentDictionary<string, Lazy<HttpClient>>(StringComparer.Ordinal);
 
-        /// <summary>The client for direct connections (or the system's and environment's proxy).</summary>
-        internal static HttpClient Client => For(null);
-
         /// <summary>The client for <paramref name="proxy"/>; null means the environment's proxy variables, else the system default.</summary>
         internal static HttpClient For(Uri? proxy)
         {
