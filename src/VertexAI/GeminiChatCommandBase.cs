@@ -27,19 +27,30 @@ namespace VertexAI.Commands
         private ChatRequest? _template;
 
         /// <summary>The prompt, sent as a user message after the conversation. Each prompt (each piped string, each element
-        /// of an array) is one request.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true)]
+        /// of an array, the Prompt property of each piped object) is one request. Only text and plain values are prompts:
+        /// a piped message or completion never binds here.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TextInput]
         public string[]? Prompt { get; set; }
 
-        /// <summary>The conversation so far (from New-GeminiMessage, or a previous answer's message); piped messages are collected.</summary>
+        /// <summary>The conversation so far (from New-GeminiMessage, Import-GeminiConversation, or a previous answer's
+        /// message); piped messages are collected.</summary>
         [Parameter(ValueFromPipeline = true)]
         [Alias("Messages")]
+        [MessageInput]
         public ChatMessage[]? Message { get; set; }
 
         /// <summary>A completion to continue (piped from Invoke-GeminiChat): its conversation (the request's messages and the
         /// reply) goes before the prompt.</summary>
         [Parameter(ValueFromPipeline = true)]
+        [CompletionInput]
         public ChatCompletion? Conversation { get; set; }
+
+        /// <summary>Takes any other piped object, only to refuse it by its type before anything is sent (a hashtable, a
+        /// PSCustomObject without a Prompt property, a file: files go into messages with New-GeminiMessage).</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        [UnclaimedInput]
+        public PSObject? InputObject { get; set; }
 
         /// <summary>The model id; defaults to gemini-2.5-flash. An id without "publisher/" gets "google/" on the managed endpoint.</summary>
         [Parameter]
@@ -197,6 +208,11 @@ namespace VertexAI.Commands
         /// <summary>Collects piped messages; sends a request for each piped prompt.</summary>
         protected override void ProcessRecord()
         {
+            if (InputObject is { } unclaimed)
+            {
+                InputObject = null;
+                RefuseInput(unclaimed);
+            }
             if (!_conversationOnCommandLine)
             {
                 CollectConversation(Conversation);
@@ -213,6 +229,19 @@ namespace VertexAI.Commands
                 Prompt = null;
                 SendEach(prompts);
             }
+        }
+
+        // Anything piped that is neither text, a message, a completion nor an object with a Prompt property stops the
+        // command before anything more is sent: its text would be an invented prompt.
+        private void RefuseInput(PSObject input)
+        {
+            var value = input.BaseObject;
+            var type = value.GetType().FullName;
+            var name = MyInvocation.MyCommand.Name;
+            var message = value is System.IO.FileSystemInfo file
+                ? $"{name} does not take files from the pipeline ('{file.FullName}'). Put files into a message: Get-ChildItem {file.Name} | New-GeminiMessage 'Describe this' | {name}."
+                : $"{name} cannot send a piped {type}. Pipe in prompts (text), messages (New-GeminiMessage, Import-GeminiConversation), a completion to continue, or objects with a Prompt property (Import-Csv).";
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(message), "Gemini.UnsupportedInput", value));
         }
 
         // Each non-blank prompt is one request.

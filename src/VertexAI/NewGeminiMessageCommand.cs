@@ -32,6 +32,7 @@ namespace VertexAI.Commands
         /// <summary>The message text. Each piped string becomes one message.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [Alias("Content")]
+        [TextInput]
         public string? Text { get; set; }
 
         /// <summary>The role: system, user (default), assistant, tool or developer.</summary>
@@ -83,6 +84,7 @@ namespace VertexAI.Commands
 
         /// <summary>Messages to pass through before the new one (piped from New-GeminiMessage or a completion).</summary>
         [Parameter(ValueFromPipeline = true)]
+        [MessageInput]
         public ChatMessage[]? InputObject { get; set; }
 
         /// <summary>Checks the role, reads the media named on the command line, and passes through -InputObject given there.</summary>

@@ -164,19 +164,48 @@ public sealed class CmdletMetadataTests(ModuleFixture module)
     }
 
     [Fact]
-    public void EachSetTakesAtMostOnePipelineParameterOfEachType()
+    public void OnePipedObjectBindsToOneParameter()
     {
+        // PowerShell's binder tries every unbound pipeline parameter of the set, without and then with type conversion,
+        // and binds each that takes the object: a piped message would also bind, converted to its text, to a string
+        // parameter. Where a set has more than one by-value pipeline parameter, each must be a pipeline guard that
+        // declines what is not its own kind (and then no two may share a type).
         Assert.All(module.Cmdlets, c =>
         {
             foreach (var set in c.ParameterSetNames)
             {
-                var byValue = c.ParametersIn(set).Where(x => x.Entry.FromPipeline)
-                    .GroupBy(x => ElementType(x.Parameter.Type).FullName)
-                    .FirstOrDefault(g => g.Count() > 1);
-                Assert.True(byValue is null, $"{c} set {set}: {string.Join(" and ", byValue?.Select(x => x.Parameter.Name) ?? [])} both take {byValue?.Key} from the pipeline.");
+                var byValue = c.ParametersIn(set).Where(x => x.Entry.FromPipeline).ToList();
+                if (byValue.Count < 2) continue;
+                var unguarded = byValue.Where(x => !IsPipelineGuarded(x.Parameter)).Select(x => x.Parameter.Name).ToList();
+                Assert.True(unguarded.Count == 0, $"{c} set {set}: {string.Join(", ", unguarded)} take(s) pipeline input by value beside other parameters without a pipeline guard.");
+                var shared = byValue.GroupBy(x => ElementType(x.Parameter.Type).FullName).FirstOrDefault(g => g.Count() > 1);
+                Assert.True(shared is null, $"{c} set {set}: {string.Join(" and ", shared?.Select(x => x.Parameter.Name) ?? [])} both take {shared?.Key} from the pipeline.");
             }
         });
     }
+
+    [Fact]
+    public void TheChatCmdletsGuardEveryPipelineParameter()
+    {
+        // The rule above, pinned to the parameters it is about (so it cannot pass by a parameter losing ValueFromPipeline).
+        foreach (var name in new[] { "Invoke-GeminiChat", "Get-GeminiStream" })
+        {
+            var cmdlet = module.Cmdlets.Single(c => c.Name == name);
+            var piped = cmdlet.Parameters.Where(p => p.FromPipeline).Select(p => p.Name).OrderBy(n => n).ToArray();
+            Assert.Equal(new[] { "Conversation", "InputObject", "Message", "Prompt" }, piped);
+            Assert.All(cmdlet.Parameters.Where(p => p.FromPipeline), p => Assert.True(IsPipelineGuarded(p), $"{name} -{p.Name} has no pipeline guard."));
+        }
+    }
+
+    private static bool IsPipelineGuarded(ParameterModel parameter)
+        => parameter.Attributes.Any(a =>
+        {
+            for (var t = a.AttributeType; t is not null; t = t.BaseType)
+            {
+                if (t.Name == "PipelineGuardAttribute") return true;
+            }
+            return false;
+        });
 
     [Fact]
     public void NoTwoParametersOfASetShareAPosition()

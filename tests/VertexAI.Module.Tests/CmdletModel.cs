@@ -152,6 +152,10 @@ public sealed class ParameterModel
 
     public bool FromPipelineByPropertyName => Sets.Any(s => s.FromPipelineByPropertyName);
 
+    /// <summary>[Parameter(DontShow = true)]: left out of the syntax, completion and help (the chat cmdlets' catch-all).</summary>
+    public bool IsHidden => Attributes.Any(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute"
+        && (CmdletModel.Named<bool?>(a, "DontShow") ?? false));
+
     /// <summary>The attribute whose type is, or derives from, the SMA type with this full name.</summary>
     public CustomAttributeData? AttributeDerivedFrom(string fullName) =>
         Attributes.FirstOrDefault(a =>

@@ -102,7 +102,7 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
         Assert.All(module.Cmdlets, c =>
         {
             var section = MamlHelp.ParameterSection(Command(c));
-            foreach (var parameter in c.Parameters)
+            foreach (var parameter in c.Parameters.Where(p => !p.IsHidden))
             {
                 var help = section.SingleOrDefault(e => MamlHelp.Name(e) == parameter.Name);
                 Assert.True(help is not null, $"-{parameter.Name} of {c} is not in the help's parameters section.");
@@ -148,7 +148,7 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
             var unmatched = items.ToList();
             foreach (var set in sets)
             {
-                var members = c.ParametersIn(set);
+                var members = c.ParametersIn(set).Where(m => !m.Parameter.IsHidden).ToList();
                 var names = members.Select(m => m.Parameter.Name).Order(StringComparer.Ordinal).ToList();
                 var item = unmatched.FirstOrDefault(i =>
                     i.Elements(MamlHelp.Command + "parameter").Select(MamlHelp.Name).Order(StringComparer.Ordinal).SequenceEqual(names));
@@ -200,7 +200,7 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
             var inputs = Command(c).Element(MamlHelp.Command + "inputTypes")?.Elements(MamlHelp.Command + "inputType")
                 .Select(i => i.Element(MamlHelp.Dev + "type")?.Element(MamlHelp.Maml + "name")?.Value.Trim()).ToList() ?? [];
             Assert.NotEmpty(inputs);
-            foreach (var parameter in c.Parameters.Where(p => p.FromPipeline))
+            foreach (var parameter in c.Parameters.Where(p => p.FromPipeline && !p.IsHidden))
             {
                 Assert.Contains(CmdletMetadataTests.ElementType(parameter.Type).FullName, inputs);
             }

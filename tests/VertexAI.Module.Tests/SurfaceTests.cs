@@ -48,8 +48,10 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Import-GeminiConversation", "Path", "System.String", true, 0, false, ""),
     ];
 
-    // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName.
-    private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName = [("New-GeminiMessage", "File")];
+    // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
+    // objects with a Prompt property (Import-Csv rows) bind to the chat cmdlets' -Prompt.
+    private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName =
+        [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -202,6 +204,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [
         (cmdlet, "Prompt", "System.String[]", false, 0, true, ""),
         (cmdlet, "Message", "VertexAI.ChatMessage[]", false, Named, true, "Messages"),
+        (cmdlet, "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
         (cmdlet, "Model", "System.String", false, Named, false, ""),
         (cmdlet, "Project", "System.String", false, Named, false, ""),
         (cmdlet, "Location", "System.String", false, Named, false, ""),
