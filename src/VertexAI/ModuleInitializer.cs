@@ -9,21 +9,34 @@ namespace VertexAI.Commands
     /// <summary>
     /// Runs when PowerShell imports the module (and again when it is removed): installs the resolver that loads
     /// <c>VertexAI.Core</c> and its dependencies from the <c>Dependencies</c> folder next to this assembly, so that they
-    /// never clash with the versions PowerShell or other modules load.
+    /// never clash with the versions PowerShell or other modules load, and makes the core's public types resolvable by
+    /// name in scripts (<c>[VertexAI.ChatCompletion]</c>, <c>catch [VertexAI.GeminiApiException]</c>).
     /// </summary>
     /// <remarks>
     /// PowerShell calls <see cref="OnImport"/> after reading this assembly's exported types and before it scans them for
-    /// cmdlets, and may call it more than once; installing is idempotent. Nothing here names a type of VertexAI.Core or
-    /// of its dependencies, so importing loads none of them and starts no network work.
+    /// cmdlets, and may call it more than once; both steps are idempotent. Nothing here names a type of VertexAI.Core or
+    /// of its dependencies: the core is loaded by path, into the private context, and only the assemblies its public
+    /// types derive from come with it (none of Google.Apis*); importing starts no network work.
     /// </remarks>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        /// <summary>Installs the dependency resolver (once per process; later calls do nothing).</summary>
-        public void OnImport() => DependencyResolver.Install();
+        /// <summary>Installs the dependency resolver (once per process) and registers the core's type names.</summary>
+        public void OnImport()
+        {
+            DependencyResolver.Install();
+            CoreTypeNames.Register();
+        }
 
-        /// <summary>Removes the resolver's hook on PowerShell's own load context when the module is removed.</summary>
+        /// <summary>
+        /// Removes the core's type names and the resolver's hook on PowerShell's own load context when the module is
+        /// removed.
+        /// </summary>
         /// <param name="psModuleInfo">The module being removed.</param>
-        public void OnRemove(PSModuleInfo psModuleInfo) => DependencyResolver.Uninstall();
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+            CoreTypeNames.Unregister();
+            DependencyResolver.Uninstall();
+        }
     }
 
     /// <summary>
@@ -141,6 +154,23 @@ namespace VertexAI.Commands
             }
             s_defaultHandler ??= Delegate.CreateDelegate(handlerType, typeof(DependencyResolver).GetMethod(nameof(ResolveForDefaultContext), BindingFlags.NonPublic | BindingFlags.Static)!);
             s_resolvingEvent.AddEventHandler(s_defaultContext, s_defaultHandler);
+        }
+
+        /// <summary>
+        /// Loads VertexAI.Core the way the runtime would when a cmdlet first needs it (into the private context on .NET,
+        /// through <see cref="Assembly.LoadFrom(string)"/> on .NET Framework), so that its types can be named before any
+        /// cmdlet has run. Later binds of the cmdlet assembly's reference get this same assembly. Null when the resolver
+        /// is not installed (no <c>Dependencies/</c> folder: the core then sits next to this assembly, visible as usual).
+        /// </summary>
+        internal static Assembly? LoadCore()
+        {
+            lock (s_gate)
+            {
+                if (!s_installed) return null;
+            }
+            if (s_privateContext is not null) return LoadPrivate(CoreAssemblyName);
+            var path = FileFor(CoreAssemblyName);
+            return path is null ? null : LoadOnce(CoreAssemblyName, path, Assembly.LoadFrom);
         }
 
         // PowerShell's context is asked for VertexAI.Core when a cmdlet type is first inspected: answer with the copy in

@@ -33,8 +33,17 @@ public sealed class IsolationTests(ModuleFixture module)
         Assert.False(IsLoaded("VertexAI.Core"), "installing the resolver must not load the core");
         Assert.False(IsLoaded("Google.Apis.Auth"));
 
-        // What happens when PowerShell first inspects a cmdlet's parameter types: the default context asks for the core.
+        // What the initializer does next, to register the core's type names: load the core by path, privately.
+        var loadCore = resolver.GetMethod("LoadCore", BindingFlags.Static | BindingFlags.NonPublic)!;
+        var early = (Assembly)loadCore.Invoke(null, null)!;
+        Assert.Equal("VertexAI", AssemblyLoadContext.GetLoadContext(early)!.Name);
+        Assert.False(IsLoaded("Google.Apis.Auth"), "loading the core must not load its dependencies");
+        Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "VertexAI.Core");
+
+        // What happens when PowerShell first inspects a cmdlet's parameter types: the default context asks for the core,
+        // and gets that same copy (one identity for the type names and the cmdlets).
         var core = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("VertexAI.Core"));
+        Assert.Same(early, core);
         var context = AssemblyLoadContext.GetLoadContext(core)!;
         Assert.Equal("VertexAI", context.Name);
         Assert.NotSame(AssemblyLoadContext.Default, context);
