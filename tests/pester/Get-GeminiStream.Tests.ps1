@@ -35,7 +35,7 @@ Describe 'Get-GeminiStream' {
         }
 
         It '-<Name> is <Type> as the surface fixes it' -ForEach $chatParameters {
-            Assert-ParameterShape -CommandName Get-GeminiStream -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases
+            Assert-ParameterShape -CommandName Get-GeminiStream -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases -ByPropertyName ([bool] $ByPropertyName)
         }
 
         It '-TextOnly is a switch and there is no -Stream' {

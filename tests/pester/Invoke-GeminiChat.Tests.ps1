@@ -43,7 +43,7 @@ Describe 'Invoke-GeminiChat' {
         }
 
         It '-<Name> is <Type> as the surface fixes it' -ForEach $chatParameters {
-            Assert-ParameterShape -CommandName Invoke-GeminiChat -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases
+            Assert-ParameterShape -CommandName Invoke-GeminiChat -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases -ByPropertyName ([bool] $ByPropertyName)
         }
 
         It '-Stream is a switch' {

@@ -320,7 +320,7 @@ function Get-ChatParameterCase {
     the parameter metadata tests (Position -1 means named).
     #>
     @(
-        @{ Name = 'Prompt'; Type = 'System.String[]'; Position = 0; Pipeline = $true; Aliases = @() }
+        @{ Name = 'Prompt'; Type = 'System.String[]'; Position = 0; Pipeline = $true; ByPropertyName = $true; Aliases = @() }
         @{ Name = 'Message'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @('Messages') }
         @{ Name = 'Model'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
         @{ Name = 'Project'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
