@@ -1,0 +1,104 @@
+# Pester 5: regression tests for the bugs of issue "PowerShell for real", section 4, each in a real PowerShell session
+# (and, where the bug needs a fresh session or standard input, in a child pwsh).
+# Run from the repository root: Invoke-Pester ./tests/pester/Fixes.Tests.ps1
+
+Describe 'Views of the module''s objects (VertexAI.format.ps1xml)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        # The model types live in the module's own load context: reach them through an object the module made.
+        $modelAssembly = (New-GeminiMessage 'x').GetType().Assembly
+        function New-ModelObject([string] $Name) { [Activator]::CreateInstance($modelAssembly.GetType("VertexAI.$Name", $true)) }
+
+        # Every view, rendered with -DisplayError: a format script that throws shows as #ERR instead of an empty cell.
+        function Format-AllViews($InputObject, [string[]] $View) {
+            foreach ($name in $View) {
+                $kind = (Get-FormatData -TypeName $InputObject.GetType().FullName).FormatViewDefinition |
+                    Where-Object Name -eq $name | ForEach-Object { $_.Control.GetType().Name }
+                switch ($kind) {
+                    'TableControl' { $InputObject | Format-Table -View $name -DisplayError | Out-String -Width 200 }
+                    'ListControl' { $InputObject | Format-List -View $name -DisplayError | Out-String -Width 200 }
+                    'CustomControl' { $InputObject | Format-Custom -View $name -DisplayError | Out-String -Width 200 }
+                    default { throw "No view $name for $($InputObject.GetType().FullName)." }
+                }
+            }
+        }
+    }
+
+    Context 'A message without parts' {
+        It 'shows its text in the default view' {
+            $text = New-GeminiMessage 'Hi' | Out-String
+            $text | Should -Match 'user\s+Hi'
+        }
+
+        It 'renders every message view without a format error' {
+            $out = Format-AllViews (New-GeminiMessage 'Hi') 'VertexAI.ChatMessage', 'VertexAI.ChatMessage.List'
+            $out -join "`n" | Should -Not -Match '#ERR'
+            $out[0] | Should -Match 'user\s+Hi'
+            $out[1] | Should -Match 'Text\s+: Hi'
+        }
+
+        It 'shows an image message''s text and its image' {
+            $png = New-TestPng -Path (Join-Path $TestDrive 'dot.png')
+            $out = New-GeminiMessage 'Look' -Image $png | Format-Table -DisplayError | Out-String -Width 200
+            $out | Should -Not -Match '#ERR'
+            $out | Should -Match 'Look \[image data:image/png;base64'
+        }
+
+        It 'shows a tool call of an assistant message without text' {
+            $message = New-ModelObject ChatMessage
+            $message.Role = 'assistant'
+            $call = New-ModelObject ToolCall
+            $call.Id = 'c1'; $call.Function.Name = 'get_weather'; $call.Function.Arguments = '{"city":"Oslo"}'
+            $message.ToolCalls = [Activator]::CreateInstance([System.Collections.Generic.List`1].MakeGenericType($call.GetType()))
+            $message.ToolCalls.Add($call)
+            $out = Format-AllViews $message 'VertexAI.ChatMessage', 'VertexAI.ChatMessage.List'
+            $out -join "`n" | Should -Not -Match '#ERR'
+            $out[0] | Should -Match 'assistant\s+get_weather\(\{"city":"Oslo"\}\)'
+            $out[1] | Should -Match 'ToolCalls\s+: get_weather'
+        }
+    }
+
+    Context 'Minimal objects of every type' {
+        It 'renders every completion view' {
+            $completion = New-ModelObject ChatCompletion
+            $choice = New-ModelObject ChatChoice
+            $choice.Message = New-GeminiMessage 'Answer' -Role assistant
+            $completion.Choices.Add($choice)
+            $out = Format-AllViews $completion 'VertexAI.ChatCompletion', 'VertexAI.ChatCompletion.List', 'VertexAI.ChatCompletion.Table'
+            $out -join "`n" | Should -Not -Match '#ERR'
+            foreach ($o in $out) { $o | Should -Match 'Answer' }
+            $completion | Out-String | Should -Match 'Answer'
+        }
+
+        It 'renders an empty completion' {
+            $out = Format-AllViews (New-ModelObject ChatCompletion) 'VertexAI.ChatCompletion', 'VertexAI.ChatCompletion.List', 'VertexAI.ChatCompletion.Table'
+            $out -join "`n" | Should -Not -Match '#ERR'
+            $out[1] | Should -Match 'ToolCalls'
+        }
+
+        It 'renders every chunk view' {
+            $chunk = New-ModelObject ChatCompletionChunk
+            $choice = New-ModelObject ChunkChoice
+            $choice.Delta = New-GeminiMessage 'Delta' -Role assistant
+            $chunk.Choices.Add($choice)
+            $out = Format-AllViews $chunk 'VertexAI.ChatCompletionChunk', 'VertexAI.ChatCompletionChunk.List'
+            $out -join "`n" | Should -Not -Match '#ERR'
+            foreach ($o in $out) { $o | Should -Match 'Delta' }
+            Format-AllViews (New-ModelObject ChatCompletionChunk) 'VertexAI.ChatCompletionChunk', 'VertexAI.ChatCompletionChunk.List' |
+                Should -Not -Match '#ERR'
+        }
+
+        It 'renders a tool definition, a tool call and usage' {
+            $tool = New-GeminiTool -Name add_numbers -Description 'Adds two numbers'
+            $tool | Format-Table -DisplayError | Out-String | Should -Match 'add_numbers\s+Adds two numbers'
+            $call = New-ModelObject ToolCall
+            $call.Id = 'c1'; $call.Function.Name = 'add_numbers'; $call.Function.Arguments = '{"a":1}'
+            $call | Format-Table -DisplayError | Out-String | Should -Match 'c1\s+add_numbers\s+\{"a":1\}'
+            New-ModelObject ToolCall | Format-Table -DisplayError | Out-String | Should -Not -Match '#ERR'
+            $usage = New-ModelObject Usage
+            $usage.PromptTokens = 7
+            $usage | Format-Table -DisplayError | Out-String | Should -Match '(?m)^\s+7\s+0\s'
+        }
+    }
+}
