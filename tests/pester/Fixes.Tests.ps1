@@ -102,3 +102,41 @@ Describe 'Views of the module''s objects (VertexAI.format.ps1xml)' {
         }
     }
 }
+
+Describe 'Chat cmdlets against the emulator (fixes)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $emulator = Start-VertexEmulator
+        $secureToken = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
+        $PSDefaultParameterValues = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = $secureToken
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+    }
+
+    AfterAll {
+        Stop-VertexEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Clear-EmulatorScenario
+        Clear-EmulatorRequest
+    }
+
+    Context 'Size of a generated image' {
+        It 'shows the decoded byte count, the same as the bytes and the saved file' {
+            $path = Join-Path $TestDrive 'cat.png'
+            $r = Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path
+            $image = @($r.Images)[0]
+            $size = $image.GetBytes().Length
+            (Get-Item -LiteralPath $path).Length | Should -Be $size
+            $image.Length | Should -Be $size
+            $image.ToString() | Should -Be "[image/png, $size bytes]"
+            $r | Out-String | Should -Match "\[image/png, $size bytes\]"
+            $r.Message.Audio.ToString() | Should -Be "[image/png, $size bytes]"
+        }
+    }
+}
