@@ -144,10 +144,13 @@ namespace VertexAI.Commands
             return info;
         }
 
+        /// <summary>The name of the function a -ScriptBlock tool runs as (an internal name: messages name the tool instead).</summary>
+        internal const string ScriptBlockFunctionName = "vertexai_tool";
+
         // A function made from the script block in a scope of its own, so that its parameters read like a command's.
         private FunctionInfo FunctionFor(ScriptBlock scriptBlock)
         {
-            var make = ScriptBlock.Create("param($sb) ${function:vertexai_tool} = $sb; Get-Command -Name vertexai_tool -CommandType Function");
+            var make = ScriptBlock.Create("param($sb) ${function:" + ScriptBlockFunctionName + "} = $sb; Get-Command -Name " + ScriptBlockFunctionName + " -CommandType Function");
             foreach (var result in InvokeCommand.InvokeScript(true, make, null, scriptBlock))
             {
                 if (result?.BaseObject is FunctionInfo function) return function;

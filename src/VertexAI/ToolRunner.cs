@@ -89,7 +89,11 @@ namespace VertexAI.Commands
 
             var splat = new Hashtable(StringComparer.OrdinalIgnoreCase);
             foreach (var kv in arguments) splat[kv.Key] = ToPowerShell(kv.Value);
-            _cmdlet.WriteVerbose($"Running {command.Name} for tool call {id} with {call.Function.Arguments}.");
+            // Name the tool the model called: a -ScriptBlock tool's command is an internal function (vertexai_tool).
+            var runs = string.Equals(command.Name, name, StringComparison.OrdinalIgnoreCase) || command.Name == NewGeminiToolCommand.ScriptBlockFunctionName
+                ? string.Empty
+                : $" ({command.Name})";
+            _cmdlet.WriteVerbose($"Running tool {name}{runs} for call {id} with the arguments {(string.IsNullOrEmpty(call.Function.Arguments) ? "{}" : call.Function.Arguments)}.");
             try
             {
                 using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);

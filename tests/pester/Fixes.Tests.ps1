@@ -109,6 +109,43 @@ Describe 'Chat cmdlets against the emulator (fixes)' {
         Import-VertexAITestModule
         $emulator = Start-VertexEmulator
         $secureToken = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
+        $manifest = Get-VertexAIModuleManifest
+
+        # Runs a script in a child PowerShell (this same executable) with standard input at its end from the start,
+        # -Environment added to its environment; returns its exit code and its output and error text.
+        function Invoke-ChildPwsh([string] $Script, [hashtable] $Environment = @{}) {
+            $exe = (Get-Process -Id $PID).Path
+            $arguments = '-NoProfile -NoLogo -EncodedCommand ' + [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+            if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+                # pwsh as a .NET tool ('dotnet pwsh'): run its pwsh.dll with the same dotnet.
+                $arguments = '"' + (Join-Path $PSHOME 'pwsh.dll') + '" ' + $arguments
+            }
+            $psi = New-Object System.Diagnostics.ProcessStartInfo $exe, $arguments
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            foreach ($key in $Environment.Keys) { $psi.EnvironmentVariables[$key] = [string] $Environment[$key] }
+            $process = [System.Diagnostics.Process]::Start($psi)
+            $process.StandardInput.Close()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $stdout = $process.StandardOutput.ReadToEnd()
+            if (-not $process.WaitForExit(120000)) { $process.Kill(); throw "The child pwsh did not end in 2 minutes:`n$stdout" }
+            [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout; Errors = $stderr.Result }
+        }
+
+        # What a child session needs to reach the emulator; the token travels in its environment, never on a command line.
+        $childEnvironment = @{ VERTEXAI_TEST_MANIFEST = $manifest; VERTEXAI_TEST_URL = $emulator.Url; VERTEXAI_TEST_TOKEN = $emulator.Token }
+        $childPrelude = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:VERTEXAI_TEST_MANIFEST
+$PSDefaultParameterValues = @{
+    '*-Gemini*:BaseUri'     = $env:VERTEXAI_TEST_URL
+    '*-Gemini*:AccessToken' = (ConvertTo-SecureString $env:VERTEXAI_TEST_TOKEN -AsPlainText -Force)
+    '*-Gemini*:Project'     = 'test-project'
+    '*-Gemini*:Location'    = 'us-central1'
+}
+'@
         $PSDefaultParameterValues = @{
             '*-Gemini*:BaseUri'     = $emulator.BaseUri
             '*-Gemini*:AccessToken' = $secureToken
@@ -137,6 +174,41 @@ Describe 'Chat cmdlets against the emulator (fixes)' {
             $image.ToString() | Should -Be "[image/png, $size bytes]"
             $r | Out-String | Should -Match "\[image/png, $size bytes\]"
             $r.Message.Audio.ToString() | Should -Be "[image/png, $size bytes]"
+        }
+    }
+
+    Context 'Running tools: what -Verbose and -InvokeTools Confirm say' {
+        BeforeAll {
+            $addNumbers = New-GeminiTool -Name add_numbers -Description 'Adds two numbers' -ScriptBlock {
+                param([int] $A, [int] $B)
+                $A + $B
+            }
+            $callBody = @{
+                id = 'x'; object = 'chat.completion'; created = 1; model = 'google/gemini-2.5-flash'
+                choices = @(@{ index = 0; finish_reason = 'tool_calls'; message = @{ role = 'assistant'; content = $null; tool_calls = @(@{ id = 'call-7'; type = 'function'; function = @{ name = 'add_numbers'; arguments = '{"A":2,"B":3}' } }) } })
+            } | ConvertTo-Json -Depth 10 -Compress
+        }
+
+        It 'names the tool the model called and its arguments in -Verbose, not the internal function' {
+            Add-EmulatorScenario -Status 200 -Body $callBody
+            $output = @(Invoke-GeminiChat 'Add 2 and 3' -Tool $addNumbers -InvokeTools Auto -Verbose 4>&1)
+            $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $running = @($verbose | Where-Object { $_ -like 'Running *' })
+            $running.Count | Should -Be 1
+            $running[0] | Should -Be 'Running tool add_numbers for call call-7 with the arguments {"A":2,"B":3}.'
+            ($verbose -join "`n") | Should -Not -Match 'vertexai_tool'
+            ($verbose -join "`n") | Should -Not -Match ([regex]::Escape($emulator.Token))
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            $tool.content | Should -Be '5'
+        }
+
+        It 'names the command too when a -Command tool has another name' {
+            function Measure-TestSum { param([int] $A, [int] $B) $A + $B }
+            $tool = New-GeminiTool -Command Measure-TestSum -Name add_numbers
+            Add-EmulatorScenario -Status 200 -Body $callBody
+            $output = @(Invoke-GeminiChat 'Add 2 and 3' -Tool $tool -InvokeTools Auto -Verbose 4>&1)
+            @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Running *' })[0].Message |
+                Should -Be 'Running tool add_numbers (Measure-TestSum) for call call-7 with the arguments {"A":2,"B":3}.'
         }
     }
 }
