@@ -126,9 +126,22 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException || ex is NotImplementedException)
             {
-                // A host that cannot ask: treat as declined.
-                return false;
+                // A host that cannot ask (pwsh -NonInteractive): no answer is a no, and no later answer can come either.
+                return NoAnswer(name, "this session cannot ask");
             }
+            catch (NullReferenceException)
+            {
+                // The console host reads the answer from standard input; at its end (pwsh < /dev/null, a closed pipe) it
+                // gets no line and fails inside ShouldContinue.
+                return NoAnswer(name, "standard input has ended");
+            }
+        }
+
+        private bool NoAnswer(string name, string why)
+        {
+            _noToAll = true;
+            _cmdlet.WriteWarning($"No answer to run {name}: {why}. This and any later tool calls are declined; the model is told so.");
+            return false;
         }
 
         // JSON values as PowerShell binds them best: arrays as object[], objects as hashtables.

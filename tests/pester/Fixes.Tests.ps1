@@ -210,5 +210,25 @@ $PSDefaultParameterValues = @{
             @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Running *' })[0].Message |
                 Should -Be 'Running tool add_numbers (Measure-TestSum) for call call-7 with the arguments {"A":2,"B":3}.'
         }
+
+        It 'declines the call when standard input has ended, without a NullReferenceException' {
+            Add-EmulatorScenario -Status 200 -Body $callBody
+            $script = $childPrelude + "`n" + @'
+$tool = New-GeminiTool -Name add_numbers -Description 'Adds two numbers' -ScriptBlock { param([int] $A, [int] $B) 'TOOL RAN'; $A + $B }
+$r = Invoke-GeminiChat 'Add 2 and 3' -Tool $tool -InvokeTools Confirm -WarningVariable warned 3>$null
+'WARNINGS: ' + $warned.Count + ' ' + ($warned -join ' ')
+'CONTENT: ' + $r.Content
+'@
+            $child = Invoke-ChildPwsh -Script $script -Environment $childEnvironment
+            $all = $child.Output + $child.Errors
+            $all | Should -Not -Match 'Object reference not set|NullReference'
+            $child.ExitCode | Should -Be 0 -Because "$($child.Output)`n$($child.Errors)"
+            $child.Output | Should -Match 'WARNINGS: 1 No answer to run add_numbers: standard input has ended'
+            $child.Output | Should -Not -Match 'TOOL RAN'
+            $child.Output | Should -Match 'CONTENT: Echo: tool results: .*declined'
+            $tool = @(@(Get-EmulatorRequest)[1].BodyJson.messages)[2]
+            $tool.tool_call_id | Should -Be 'call-7'
+            ($tool.content | ConvertFrom-Json).error | Should -Be 'The user declined to run this tool.'
+        }
     }
 }
