@@ -241,13 +241,13 @@ namespace VertexAI.Commands
                     foreach (var p in parameters is IEnumerable list && !(parameters is string) ? list : new[] { parameters })
                     {
                         var po = p is PSObject x ? x : (p is null ? null : PSObject.AsPSObject(p));
-                        var pname = po?.Properties["name"]?.Value as string;
+                        var pname = TextOf(po?.Properties["name"]?.Value);
                         if (pname is null) continue;
                         var texts = new List<string>();
                         var desc = po!.Properties["description"]?.Value;
                         foreach (var d in desc is IEnumerable dl && !(desc is string) ? dl : new[] { desc })
                         {
-                            var t = (d is PSObject dp ? dp.Properties["Text"]?.Value : null) as string;
+                            var t = d is PSObject dp ? TextOf(dp.Properties["Text"]?.Value) : TextOf(d);
                             if (!string.IsNullOrWhiteSpace(t)) texts.Add(t!.Trim());
                         }
                         if (texts.Count > 0) help.Parameters[pname] = string.Join(" ", texts);
@@ -261,6 +261,9 @@ namespace VertexAI.Commands
             }
             return null;
         }
+
+        // Get-Help's objects hold their strings wrapped in PSObjects (comment-based help does), which 'as string' misses.
+        private static string? TextOf(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) as string;
 
         private sealed class HelpText
         {
