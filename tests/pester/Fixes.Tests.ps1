@@ -231,4 +231,76 @@ $r = Invoke-GeminiChat 'Add 2 and 3' -Tool $tool -InvokeTools Confirm -WarningVa
             ($tool.content | ConvertFrom-Json).error | Should -Be 'The user declined to run this tool.'
         }
     }
+
+    Context 'Values in -ExtraBody and -ExtraContent' {
+        It 'refuses a script block in -ExtraBody with one InvalidArgument error naming its path, before sending anything' {
+            $caught = $null
+            try {
+                Invoke-GeminiChat 'first', 'second' -ExtraBody @{ sb = { 'not JSON' } } -ErrorVariable failed
+            }
+            catch {
+                $caught = $_
+            }
+            $caught | Should -Not -BeNullOrEmpty
+            @($failed).Count | Should -Be 1
+            $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $caught.Exception.Message | Should -BeLike '*extra_body.sb is a script block*'
+            "$caught" | Should -Not -BeLike '*target of an invocation*'
+            @(Get-EmulatorRequest -All | Where-Object kind -ne 'other').Count | Should -Be 0
+        }
+
+        It 'refuses an arbitrary object deep in -ExtraContent, naming its path' {
+            $caught = $null
+            try {
+                New-GeminiMessage 'Hi' -ExtraContent @{ google = @{ x = [System.Text.StringBuilder]::new('sb') } } -ErrorVariable failed
+            }
+            catch {
+                $caught = $_
+            }
+            $caught | Should -Not -BeNullOrEmpty
+            @($failed).Count | Should -Be 1
+            $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $caught.Exception.Message | Should -BeLike '*extra_content.google.x is a `[System.Text.StringBuilder`]*'
+        }
+
+        It 'names the index of a bad array element' {
+            { Invoke-GeminiChat 'Hi' -ExtraBody @{ list = @(1, { 2 }) } } | Should -Throw '*extra_body.list`[1`] is a script block*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'sends JSON-like scalars, nested PSCustomObjects and lists as JSON' {
+            $when = [DateTime]::new(2025, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
+            $id = [guid]'0f8fad5b-d9cb-469f-a165-70867728950e'
+            $list = [System.Collections.Generic.List[int]]::new()
+            $list.Add(1); $list.Add(2)
+            $extra = @{
+                google = @{ labels = [pscustomobject]@{ team = 'docs'; size = 3 } }
+                when   = $when
+                id     = $id
+                color  = [System.ConsoleColor]::DarkRed
+                list   = $list
+                none   = $null
+                ratio  = 0.5
+            }
+            Invoke-GeminiChat 'Hi' -ExtraBody $extra | Out-Null
+            $body = (Get-EmulatorRequest)[0].Body | ConvertFrom-Json -AsHashtable
+            $body.extra_body.google.labels.team | Should -Be 'docs'
+            $body.extra_body.google.labels.size | Should -Be 3
+            (Get-EmulatorRequest)[0].Body | Should -BeLike '*"when":"2025-01-02T03:04:05.0000000Z"*'
+            $body.extra_body.id | Should -Be '0f8fad5b-d9cb-469f-a165-70867728950e'
+            $body.extra_body.color | Should -Be 'DarkRed'
+            @($body.extra_body.list) -join ',' | Should -Be '1,2'
+            $body.extra_body.ContainsKey('none') | Should -BeTrue
+            $body.extra_body.ratio | Should -Be 0.5
+        }
+
+        It 'takes a PSCustomObject at the top, as ConvertFrom-Json makes it' {
+            $extra = '{"google":{"thinking_config":{"include_thoughts":true}}}' | ConvertFrom-Json
+            Invoke-GeminiChat 'Hi' -ExtraBody $extra | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.extra_body.google.thinking_config.include_thoughts | Should -BeTrue
+            $content = '{"google":{"thought_signature":"c2ln"}}' | ConvertFrom-Json
+            $message = New-GeminiMessage 'Hi' -ExtraContent $content
+            $message.ThoughtSignature | Should -Be 'c2ln'
+        }
+    }
 }
