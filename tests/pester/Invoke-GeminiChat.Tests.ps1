@@ -245,7 +245,10 @@ Describe 'Invoke-GeminiChat' {
             $body.extra_body.google.thinking_config.include_thoughts | Should -BeTrue
             $body.extra_body.google.thinking_config.thinking_budget | Should -Be 1024
             $body.extra_body.google.thought_tag_marker | Should -Be 'think'
-            $result.Content | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
+            # The thought_tag_marker from -ExtraBody separates the thoughts: the answer in Content, the text as sent in RawContent.
+            $result.Content | Should -Be 'Echo: Is 7 prime?'
+            $result.Thoughts | Should -Be 'Thinking about: Is 7 prime?'
+            $result.RawContent | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
             $result.Usage.ReasoningTokens | Should -Be 7
         }
 
