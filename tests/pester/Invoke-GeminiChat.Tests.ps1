@@ -695,7 +695,7 @@ public class Issue3Tree
         It 'writes the image to -OutFile, names it in SavedFiles and -Verbose, and keeps existing files without -Force' {
             $path = Join-Path $TestDrive 'cat.png'
             $output = @(Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Verbose 4>&1)
-            $r = @($output | Where-Object { $_ -is [VertexAI.ChatCompletion] })[0]
+            $r = @($output | Where-Object { $_.GetType().FullName -eq 'VertexAI.ChatCompletion' })[0]
             $saved = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Saved *' })
             Test-Path -LiteralPath $path | Should -BeTrue
             @($r.SavedFiles) | Should -Be @((Get-Item -LiteralPath $path).FullName)
