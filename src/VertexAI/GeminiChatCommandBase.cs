@@ -124,6 +124,7 @@ namespace VertexAI.Commands
 
         /// <summary>Sent as the literal top-level <c>extra_body</c> member (e.g. <c>@{ google = @{ thinking_config = @{ include_thoughts = $true } } }</c>).</summary>
         [Parameter]
+        [JsonObjectTransformation]
         public IDictionary? ExtraBody { get; set; }
 
         /// <summary>The most thinking tokens (<c>extra_body.google.thinking_config.thinking_budget</c>; 0 off where allowed, -1 dynamic).</summary>
@@ -390,7 +391,7 @@ namespace VertexAI.Commands
                 if (bound.ContainsKey(nameof(Seed))) request.Seed = Seed;
                 if (Stop is { Length: > 0 }) request.Stop = new List<string>(Stop);
                 if (ResponseFormat is not null) request.ResponseFormat = ToResponseFormat(ResponseFormat);
-                if (ExtraBody is not null) request.ExtraBody = PSValueConverter.ToMap(ExtraBody);
+                if (ExtraBody is not null) request.ExtraBody = PSValueConverter.ToJsonObject(ExtraBody, "extra_body", nameof(ExtraBody));
                 if (ResponseSchema is not null)
                 {
                     if (ResponseFormat is not null)

@@ -78,8 +78,9 @@ namespace VertexAI.Commands
         [Parameter]
         public string? ToolCallId { get; set; }
 
-        /// <summary>The message's <c>extra_content</c> (e.g. <c>@{ google = @{ thought_signature = '...' } }</c>).</summary>
+        /// <summary>The message's <c>extra_content</c> (e.g. <c>@{ google = @{ thought_signature = '...' } }</c>): a hashtable or a PSCustomObject of JSON values.</summary>
         [Parameter]
+        [JsonObjectTransformation]
         public IDictionary? ExtraContent { get; set; }
 
         /// <summary>Messages to pass through before the new one (piped from New-GeminiMessage or a completion).</summary>
@@ -114,7 +115,7 @@ namespace VertexAI.Commands
             {
                 try
                 {
-                    _extraContent = PSValueConverter.ToMap(ExtraContent);
+                    _extraContent = PSValueConverter.ToJsonObject(ExtraContent, "extra_content", nameof(ExtraContent));
                 }
                 catch (ArgumentException ex)
                 {

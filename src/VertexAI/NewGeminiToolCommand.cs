@@ -144,10 +144,13 @@ namespace VertexAI.Commands
             return info;
         }
 
+        /// <summary>The name of the function a -ScriptBlock tool runs as (an internal name: messages name the tool instead).</summary>
+        internal const string ScriptBlockFunctionName = "vertexai_tool";
+
         // A function made from the script block in a scope of its own, so that its parameters read like a command's.
         private FunctionInfo FunctionFor(ScriptBlock scriptBlock)
         {
-            var make = ScriptBlock.Create("param($sb) ${function:vertexai_tool} = $sb; Get-Command -Name vertexai_tool -CommandType Function");
+            var make = ScriptBlock.Create("param($sb) ${function:" + ScriptBlockFunctionName + "} = $sb; Get-Command -Name " + ScriptBlockFunctionName + " -CommandType Function");
             foreach (var result in InvokeCommand.InvokeScript(true, make, null, scriptBlock))
             {
                 if (result?.BaseObject is FunctionInfo function) return function;
@@ -238,13 +241,13 @@ namespace VertexAI.Commands
                     foreach (var p in parameters is IEnumerable list && !(parameters is string) ? list : new[] { parameters })
                     {
                         var po = p is PSObject x ? x : (p is null ? null : PSObject.AsPSObject(p));
-                        var pname = po?.Properties["name"]?.Value as string;
+                        var pname = TextOf(po?.Properties["name"]?.Value);
                         if (pname is null) continue;
                         var texts = new List<string>();
                         var desc = po!.Properties["description"]?.Value;
                         foreach (var d in desc is IEnumerable dl && !(desc is string) ? dl : new[] { desc })
                         {
-                            var t = (d is PSObject dp ? dp.Properties["Text"]?.Value : null) as string;
+                            var t = d is PSObject dp ? TextOf(dp.Properties["Text"]?.Value) : TextOf(d);
                             if (!string.IsNullOrWhiteSpace(t)) texts.Add(t!.Trim());
                         }
                         if (texts.Count > 0) help.Parameters[pname] = string.Join(" ", texts);
@@ -258,6 +261,9 @@ namespace VertexAI.Commands
             }
             return null;
         }
+
+        // Get-Help's objects hold their strings wrapped in PSObjects (comment-based help does), which 'as string' misses.
+        private static string? TextOf(object? value) => (value is PSObject wrapped ? wrapped.BaseObject : value) as string;
 
         private sealed class HelpText
         {

@@ -54,6 +54,123 @@ namespace VertexAI.Commands
                     parameterName);
         }
 
+        /// <summary>
+        /// Converts a value sent as it is inside the request (-ExtraBody, -ExtraContent), where only JSON values make sense:
+        /// a hashtable or a PSCustomObject at the top, and below it null, strings, booleans, numbers, hashtables (string
+        /// keys), arrays and lists, PSCustomObjects, and the JSON-like scalars: dates (ISO 8601), enums (their name), GUIDs
+        /// and URIs (their text). Anything else, a script block above all, is an <see cref="ArgumentException"/> for
+        /// <paramref name="parameterName"/> naming the key path under <paramref name="root"/> (e.g. <c>extra_body.google.x</c>):
+        /// refused here, before any request, rather than failing in the JSON writer once per request.
+        /// </summary>
+        internal static Dictionary<string, object?> ToJsonObject(object? value, string root, string parameterName)
+        {
+            var unwrapped = value is PSObject wrapper && !(wrapper.BaseObject is PSCustomObject) ? wrapper.BaseObject : value;
+            if (unwrapped is IDictionary || unwrapped is PSObject)
+            {
+                return (Dictionary<string, object?>)ToJson(value, root, parameterName, 0)!;
+            }
+            throw new ArgumentException($"-{parameterName} must be a hashtable or a PSCustomObject, not {DescribeValue(unwrapped)}.", parameterName);
+        }
+
+        private static object? ToJson(object? value, string path, string parameterName, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new ArgumentException($"-{parameterName}: {path} is nested more than {MaxDepth} levels deep (is there a reference cycle?).", parameterName);
+            }
+
+            if (value is PSObject psObject)
+            {
+                if (psObject.BaseObject is PSCustomObject)
+                {
+                    var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (var property in psObject.Properties)
+                    {
+                        if (!property.IsGettable) continue;
+                        object? propertyValue;
+                        try
+                        {
+                            propertyValue = property.Value;
+                        }
+                        catch (GetValueException)
+                        {
+                            continue;
+                        }
+                        properties[property.Name] = ToJson(propertyValue, path + "." + property.Name, parameterName, depth + 1);
+                    }
+                    return properties;
+                }
+                value = psObject.BaseObject;
+            }
+
+            switch (value)
+            {
+                case null:
+                case DBNull _:
+                case string _:
+                case bool _:
+                case byte[] _:
+                    return Convert(value, depth);
+                case char _:
+                case SwitchParameter _:
+                case sbyte _:
+                case byte _:
+                case short _:
+                case ushort _:
+                case int _:
+                case uint _:
+                case long _:
+                case ulong _:
+                case float _:
+                case double _:
+                case decimal _:
+                case Enum _:
+                    return Convert(value, depth);
+                case DateTime dateTime:
+                    return dateTime.ToString("o", CultureInfo.InvariantCulture);
+                case DateTimeOffset dateTimeOffset:
+                    return dateTimeOffset.ToString("o", CultureInfo.InvariantCulture);
+                case Guid guid:
+                    return guid.ToString("D");
+                case Uri uri:
+                    return uri.OriginalString;
+                case ScriptBlock _:
+                    throw new ArgumentException(
+                        $"-{parameterName}: {path} is a script block, which has no JSON form. Give its result instead (e.g. $(& {{ ... }})), or a JSON value: null, a string, a number, a boolean, a hashtable, an array or a PSCustomObject.",
+                        parameterName);
+                case IDictionary dictionary:
+                    var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (DictionaryEntry entry in dictionary)
+                    {
+                        var key = entry.Key is PSObject pk ? pk.BaseObject : entry.Key;
+                        if (!(key is string name))
+                        {
+                            throw new ArgumentException($"-{parameterName}: {path} has the key {key} ({DescribeValue(key)}); JSON object keys are strings.", parameterName);
+                        }
+                        map[name] = ToJson(entry.Value, path + "." + name, parameterName, depth + 1);
+                    }
+                    return map;
+                case IEnumerable enumerable:
+                    var items = new List<object?>();
+                    foreach (var item in enumerable) items.Add(ToJson(item, path + "[" + items.Count.ToString(CultureInfo.InvariantCulture) + "]", parameterName, depth + 1));
+                    return items.ToArray();
+                default:
+                    throw new ArgumentException(
+                        $"-{parameterName}: {path} is {DescribeValue(value)}, which has no JSON form here. Give a JSON value: null, a string, a number, a boolean, a date, a hashtable, an array or a PSCustomObject.",
+                        parameterName);
+            }
+        }
+
+        // A PowerShell value's kind for an error message: its .NET type name.
+        private static string DescribeValue(object? value) => value switch
+        {
+            null => "null",
+            ScriptBlock _ => "a script block",
+            PSObject p when p.BaseObject is PSCustomObject => "a PSCustomObject",
+            PSObject p => DescribeValue(p.BaseObject),
+            _ => "a [" + value.GetType().FullName + "]",
+        };
+
         /// <summary>A value's key in a map, looked up ignoring case (PowerShell's hashtables do).</summary>
         internal static object? GetIgnoringCase(IDictionary<string, object?> map, string key)
         {

@@ -27,6 +27,24 @@ namespace VertexAI.Commands
         }
     }
 
+    /// <summary>
+    /// Lets an IDictionary parameter (-ExtraBody, -ExtraContent) take a PSCustomObject too, as ConvertFrom-Json makes
+    /// it: its properties become an ordered dictionary, their values left as they are for the JSON check after binding.
+    /// </summary>
+    internal sealed class JsonObjectTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            if (!(inputData is PSObject psObject && psObject.BaseObject is PSCustomObject)) return inputData;
+            var dictionary = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+            foreach (var property in psObject.Properties)
+            {
+                if (property.IsGettable) dictionary[property.Name] = property.Value;
+            }
+            return dictionary;
+        }
+    }
+
     /// <summary>Tab completion from a fixed list of suggestions; any other value is still accepted.</summary>
     internal abstract class ListCompleter : IArgumentCompleter
     {

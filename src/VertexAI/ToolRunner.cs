@@ -89,7 +89,11 @@ namespace VertexAI.Commands
 
             var splat = new Hashtable(StringComparer.OrdinalIgnoreCase);
             foreach (var kv in arguments) splat[kv.Key] = ToPowerShell(kv.Value);
-            _cmdlet.WriteVerbose($"Running {command.Name} for tool call {id} with {call.Function.Arguments}.");
+            // Name the tool the model called: a -ScriptBlock tool's command is an internal function (vertexai_tool).
+            var runs = string.Equals(command.Name, name, StringComparison.OrdinalIgnoreCase) || command.Name == NewGeminiToolCommand.ScriptBlockFunctionName
+                ? string.Empty
+                : $" ({command.Name})";
+            _cmdlet.WriteVerbose($"Running tool {name}{runs} for call {id} with the arguments {(string.IsNullOrEmpty(call.Function.Arguments) ? "{}" : call.Function.Arguments)}.");
             try
             {
                 using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
@@ -122,9 +126,22 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException || ex is NotImplementedException)
             {
-                // A host that cannot ask: treat as declined.
-                return false;
+                // A host that cannot ask (pwsh -NonInteractive): no answer is a no, and no later answer can come either.
+                return NoAnswer(name, "this session cannot ask");
             }
+            catch (NullReferenceException)
+            {
+                // The console host reads the answer from standard input; at its end (pwsh < /dev/null, a closed pipe) it
+                // gets no line and fails inside ShouldContinue.
+                return NoAnswer(name, "standard input has ended");
+            }
+        }
+
+        private bool NoAnswer(string name, string why)
+        {
+            _noToAll = true;
+            _cmdlet.WriteWarning($"No answer to run {name}: {why}. This and any later tool calls are declined; the model is told so.");
+            return false;
         }
 
         // JSON values as PowerShell binds them best: arrays as object[], objects as hashtables.

@@ -91,9 +91,18 @@ Describe 'Get-GeminiStream' {
 
         It 'streams the thoughts first when -ExtraBody asks for them' {
             $extra = @{ google = @{ thinking_config = @{ include_thoughts = $true; thinking_budget = 1024 }; thought_tag_marker = 'think' } }
-            $text = -join (Get-GeminiStream 'Is 7 prime?' -ExtraBody $extra -TextOnly)
-            $text | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
+            $chunks = @(Get-GeminiStream 'Is 7 prime?' -ExtraBody $extra)
             (Get-EmulatorRequest)[0].BodyJson.extra_body.google.thought_tag_marker | Should -Be 'think'
+            # The tags are taken off: thoughts come in ThoughtText (first), the answer in AnswerText.
+            -join ($chunks | ForEach-Object ThoughtText) | Should -Be 'Thinking about: Is 7 prime?'
+            -join ($chunks | ForEach-Object AnswerText) | Should -Be 'Echo: Is 7 prime?'
+            $chunks[0].IsThought | Should -BeTrue
+            $firstAnswer = [array]::FindIndex([object[]] $chunks, [Predicate[object]] { param($c) -not [string]::IsNullOrEmpty($c.AnswerText) })
+            $lastThought = [array]::FindLastIndex([object[]] $chunks, [Predicate[object]] { param($c) -not [string]::IsNullOrEmpty($c.ThoughtText) })
+            $lastThought | Should -BeLessOrEqual $firstAnswer
+            -join ($chunks | ForEach-Object Text) | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
+            # -TextOnly writes the answer only.
+            -join (Get-GeminiStream 'Is 7 prime?' -ExtraBody $extra -TextOnly) | Should -Be 'Echo: Is 7 prime?'
         }
 
         It 'streams a tool call as a chunk with the call and its thought signature' {

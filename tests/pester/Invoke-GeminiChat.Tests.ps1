@@ -245,7 +245,10 @@ Describe 'Invoke-GeminiChat' {
             $body.extra_body.google.thinking_config.include_thoughts | Should -BeTrue
             $body.extra_body.google.thinking_config.thinking_budget | Should -Be 1024
             $body.extra_body.google.thought_tag_marker | Should -Be 'think'
-            $result.Content | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
+            # The thought_tag_marker from -ExtraBody separates the thoughts: the answer in Content, the text as sent in RawContent.
+            $result.Content | Should -Be 'Echo: Is 7 prime?'
+            $result.Thoughts | Should -Be 'Thinking about: Is 7 prime?'
+            $result.RawContent | Should -Be '<think>Thinking about: Is 7 prime?</think>Echo: Is 7 prime?'
             $result.Usage.ReasoningTokens | Should -Be 7
         }
 
@@ -692,7 +695,7 @@ public class Issue3Tree
         It 'writes the image to -OutFile, names it in SavedFiles and -Verbose, and keeps existing files without -Force' {
             $path = Join-Path $TestDrive 'cat.png'
             $output = @(Invoke-GeminiChat 'Generate an image of a cat.' -Modalities image -OutFile $path -Verbose 4>&1)
-            $r = @($output | Where-Object { $_ -is [VertexAI.ChatCompletion] })[0]
+            $r = @($output | Where-Object { $_.GetType().FullName -eq 'VertexAI.ChatCompletion' })[0]
             $saved = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Saved *' })
             Test-Path -LiteralPath $path | Should -BeTrue
             @($r.SavedFiles) | Should -Be @((Get-Item -LiteralPath $path).FullName)

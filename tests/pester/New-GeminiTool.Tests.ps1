@@ -257,4 +257,46 @@ Describe 'New-GeminiTool' {
             (@($examples.code) -join "`n") | Should -BeLike '*{"type":"object"*'
         }
     }
+
+    Context 'Parameter descriptions from comment-based help' {
+        BeforeAll {
+            function Get-TestTide {
+                <#
+                .SYNOPSIS
+                Gets the tide table of a harbour.
+                .PARAMETER Harbour
+                The harbour, by its English name.
+                Use the nearest one for a village.
+                .PARAMETER Days
+                How many days of tides.
+                #>
+                param(
+                    [Parameter(Mandatory)] [string] $Harbour,
+                    [int] $Days = 1,
+                    # Whether to include the tidal coefficient.
+                    [switch] $Coefficient,
+                    [Parameter(HelpMessage = 'Metres or feet')] [string] $Unit,
+                    [string] $Undocumented
+                )
+                "$Harbour $Days"
+            }
+        }
+
+        It 'puts each .PARAMETER text in the property''s description' {
+            $properties = (New-GeminiTool -Command Get-TestTide).Function.Parameters['properties']
+            $properties['Harbour']['description'] -replace '\r?\n', ' ' | Should -Be 'The harbour, by its English name. Use the nearest one for a village.'
+            $properties['Days']['description'] | Should -Be 'How many days of tides.'
+            $properties['Coefficient']['description'] | Should -Be 'Whether to include the tidal coefficient.'
+            $properties['Unit']['description'] | Should -Be 'Metres or feet'
+            $properties['Undocumented'].Keys | Should -Not -Contain 'description'
+        }
+
+        It 'sends the descriptions to the model' {
+            Invoke-GeminiChat 'Brest' -Tool (New-GeminiTool -Command Get-TestTide) | Out-Null
+            $function = @((Get-EmulatorRequest)[0].BodyJson.tools)[0].function
+            $function.description | Should -Be 'Gets the tide table of a harbour.'
+            $function.parameters.properties.Harbour.description -replace '\r?\n', ' ' | Should -Be 'The harbour, by its English name. Use the nearest one for a village.'
+            $function.parameters.properties.Days.description | Should -Be 'How many days of tides.'
+        }
+    }
 }

@@ -29,8 +29,8 @@ namespace VertexAI
         /// <summary>Whether this is an image.</summary>
         public bool IsImage => MediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>The size in bytes.</summary>
-        public long Length => GetBytes().LongLength;
+        /// <summary>The size in bytes (of the decoded data, counted without decoding it).</summary>
+        public long Length => Media.Base64Length.Decoded(_base64);
 
         /// <summary>The bytes (decoded from base64 on each call).</summary>
         public byte[] GetBytes() => Convert.FromBase64String(_base64);
@@ -39,7 +39,7 @@ namespace VertexAI
         public string ToDataUri() => "data:" + MediaType + ";base64," + _base64;
 
         /// <inheritdoc/>
-        public override string ToString() => $"[{MediaType}, {_base64.Length * 3L / 4} bytes]";
+        public override string ToString() => $"[{MediaType}, {Media.Base64Length.Decoded(_base64)} bytes]";
 
         /// <summary>The media of a message: its <c>audio</c> member first, then its data: image parts and base64 audio parts.</summary>
         public static List<GeneratedMedia> FromMessage(ChatMessage? message)

@@ -28,6 +28,6 @@ namespace VertexAI
         public byte[] GetBytes() => string.IsNullOrEmpty(Data) ? Array.Empty<byte>() : Convert.FromBase64String(Data);
 
         /// <inheritdoc/>
-        public override string ToString() => $"[{MimeType ?? "audio"}, {(Data?.Length ?? 0) * 3 / 4} bytes]";
+        public override string ToString() => $"[{MimeType ?? "audio"}, {Media.Base64Length.Decoded(Data)} bytes]";
     }
 }
