@@ -24,6 +24,7 @@ namespace VertexAI.Commands
         private int _requestsSent;
         private int _messagesSinceLastRequest;
         private GeminiClient? _client;
+        private bool _systemReplacementNoted;
         private ChatRequest? _template;
 
         /// <summary>The prompt, sent as a user message after the conversation. Each prompt (each piped string, each element
@@ -51,6 +52,12 @@ namespace VertexAI.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         [UnclaimedInput]
         public PSObject? InputObject { get; set; }
+
+        /// <summary>The system prompt of every request of this command (one call, or a whole batch), sent first. It replaces
+        /// any system message of the piped conversation.</summary>
+        [Parameter]
+        [Alias("System")]
+        public string? SystemMessage { get; set; }
 
         /// <summary>The model id; defaults to gemini-2.5-flash. An id without "publisher/" gets "google/" on the managed endpoint.</summary>
         [Parameter]
@@ -359,13 +366,32 @@ namespace VertexAI.Commands
         private void Send(string? prompt)
         {
             var request = _template!.ShallowCopy();
-            request.Messages = new List<ChatMessage>(_conversation);
+            request.Messages = WithSystemMessage(_conversation);
             if (prompt is not null) request.Messages.Add(new ChatMessage("user", prompt));
             _requestsSent++;
             _messagesSinceLastRequest = 0;
             var target = prompt ?? (object?)LastText(request.Messages);
             CurrentPrompt = prompt;
             Execute(_client!, request, target);
+        }
+
+        // -SystemMessage first, in place of the conversation's own system messages.
+        private List<ChatMessage> WithSystemMessage(List<ChatMessage> conversation)
+        {
+            if (string.IsNullOrWhiteSpace(SystemMessage)) return new List<ChatMessage>(conversation);
+            var messages = new List<ChatMessage>(conversation.Count + 1) { new ChatMessage("system", SystemMessage) };
+            var replaced = 0;
+            foreach (var message in conversation)
+            {
+                if (string.Equals(message.Role, "system", StringComparison.OrdinalIgnoreCase)) replaced++;
+                else messages.Add(message);
+            }
+            if (replaced > 0 && !_systemReplacementNoted)
+            {
+                _systemReplacementNoted = true;
+                WriteVerbose($"-SystemMessage replaces {replaced} system message(s) of the piped conversation.");
+            }
+            return messages;
         }
 
         private static string? LastText(List<ChatMessage> messages)
@@ -428,16 +454,19 @@ namespace VertexAI.Commands
         {
             VertexEndpoint endpoint;
             IAccessTokenSource tokens;
+            // Parameters (and $PSDefaultParameterValues) win over Set-GeminiContext, which wins over the environment.
+            var context = GeminiContext.Current;
+            var bound = MyInvocation.BoundParameters;
             try
             {
                 endpoint = VertexEndpoint.Resolve(new EndpointSettings
                 {
-                    Project = Project,
-                    Location = Location,
-                    ApiVersion = ApiVersion,
-                    EndpointId = Endpoint,
-                    BaseUri = BaseUri,
-                    Model = Model,
+                    Project = Project ?? context.Project,
+                    Location = Location ?? context.Location,
+                    ApiVersion = ApiVersion ?? context.ApiVersion,
+                    EndpointId = Endpoint ?? context.Endpoint,
+                    BaseUri = BaseUri ?? context.BaseUri,
+                    Model = Model ?? context.Model,
                 });
             }
             catch (ArgumentException ex)
@@ -447,7 +476,9 @@ namespace VertexAI.Commands
             }
             try
             {
-                tokens = AccessToken is not null ? StaticTokenSource.FromSecureString(AccessToken) : GoogleCredentialTokenSource.ApplicationDefault;
+                tokens = AccessToken is not null
+                    ? StaticTokenSource.FromSecureString(AccessToken)
+                    : context.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
             }
             catch (ArgumentException ex)
             {
@@ -461,9 +492,9 @@ namespace VertexAI.Commands
                     Endpoint = endpoint,
                     TokenSource = new ReportingTokenSource(tokens),
                     Log = new CmdletLog(this),
-                    Retry = new RetryPolicy { MaxRetries = MaxRetries },
-                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                    Proxy = Proxy,
+                    Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
+                    Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
+                    Proxy = Proxy ?? context.Proxy,
                 });
             }
             catch (ArgumentException ex)

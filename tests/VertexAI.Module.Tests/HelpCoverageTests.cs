@@ -269,6 +269,6 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
     private XElement Command(string cmdlet) =>
         _help.Find(cmdlet) ?? throw new Xunit.Sdk.XunitException($"{RepoPaths.HelpXml} has no help for {cmdlet}.");
 
-    [GeneratedRegex(@"(?<cmdlet>\b(?:Invoke-GeminiChat|Get-GeminiStream|New-GeminiMessage|New-GeminiTool|Export-GeminiConversation|Import-GeminiConversation))\b(?:[^|\n]*?\s-(?<param>[A-Za-z][A-Za-z0-9]*)\b)*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<cmdlet>\b(?:Invoke-GeminiChat|Get-GeminiStream|New-GeminiMessage|New-GeminiTool|Export-GeminiConversation|Import-GeminiConversation|Set-GeminiContext|Get-GeminiContext))\b(?:[^|\n]*?\s-(?<param>[A-Za-z][A-Za-z0-9]*)\b)*", RegexOptions.IgnoreCase)]
     private static partial Regex CmdletUse();
 }

@@ -46,6 +46,19 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Export-GeminiConversation", "NoClobber", Switch, false, Named, false, ""),
         ("Export-GeminiConversation", "PassThru", Switch, false, Named, false, ""),
         ("Import-GeminiConversation", "Path", "System.String", true, 0, false, ""),
+        ("Set-GeminiContext", "Project", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "Location", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "Model", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "Endpoint", "System.String", false, Named, false, "EndpointId"),
+        ("Set-GeminiContext", "ApiVersion", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "BaseUri", "System.Uri", false, Named, false, ""),
+        ("Set-GeminiContext", "AccessToken", "System.Security.SecureString", false, Named, false, ""),
+        ("Set-GeminiContext", "CredentialFile", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "MaxRetries", "System.Int32", false, Named, false, ""),
+        ("Set-GeminiContext", "TimeoutSec", "System.Int32", false, Named, false, ""),
+        ("Set-GeminiContext", "Proxy", "System.Uri", false, Named, false, ""),
+        ("Set-GeminiContext", "Clear", Switch, false, Named, false, ""),
+        ("Set-GeminiContext", "PassThru", Switch, false, Named, false, ""),
     ];
 
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
@@ -97,6 +110,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("New-GeminiTool", "VertexAI.ToolDefinition")]
     [InlineData("Export-GeminiConversation", "System.IO.FileInfo")]
     [InlineData("Import-GeminiConversation", "VertexAI.ChatMessage")]
+    [InlineData("Set-GeminiContext", "VertexAI.GeminiContext")]
+    [InlineData("Get-GeminiContext", "VertexAI.GeminiContext")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -118,6 +133,7 @@ public sealed class SurfaceTests(ModuleFixture module)
 
     [Theory]
     [InlineData("Invoke-GeminiChat", "ApiVersion", "v1|v1beta1")]
+    [InlineData("Set-GeminiContext", "ApiVersion", "v1|v1beta1")]
     [InlineData("Get-GeminiStream", "ApiVersion", "v1|v1beta1")]
     [InlineData("New-GeminiMessage", "Role", "system|user|assistant|tool|developer")]
     [InlineData("Invoke-GeminiChat", "ThinkingLevel", "minimal|low|medium|high")]
@@ -204,6 +220,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [
         (cmdlet, "Prompt", "System.String[]", false, 0, true, ""),
         (cmdlet, "Message", "VertexAI.ChatMessage[]", false, Named, true, "Messages"),
+        (cmdlet, "SystemMessage", "System.String", false, Named, false, "System"),
         (cmdlet, "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
         (cmdlet, "Model", "System.String", false, Named, false, ""),
         (cmdlet, "Project", "System.String", false, Named, false, ""),

@@ -1,0 +1,156 @@
+# Pester 5: Set-GeminiContext / Get-GeminiContext (session defaults) and -SystemMessage, against the emulator.
+# No $PSDefaultParameterValues here: the context is what carries the emulator's address and token.
+
+Describe 'Set-GeminiContext and Get-GeminiContext' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $emulator = Start-VertexEmulator
+        $savedProject = $env:GOOGLE_CLOUD_PROJECT
+        $savedLocation = $env:GOOGLE_CLOUD_LOCATION
+        # The emulator everywhere, as a user would set it up once.
+        function Set-EmulatorContext {
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -AccessToken $emulator.Token -Project ctx-project -Location us-central1
+        }
+    }
+
+    AfterAll {
+        Set-GeminiContext -Clear
+        $env:GOOGLE_CLOUD_PROJECT = $savedProject
+        $env:GOOGLE_CLOUD_LOCATION = $savedLocation
+        Stop-VertexEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Clear-EmulatorScenario
+        Clear-EmulatorRequest
+        Set-EmulatorContext
+    }
+
+    Context 'Where requests go' {
+        It 'sends to the project, location and model of the context' {
+            Set-GeminiContext -Model gemini-2.5-pro
+            $r = Invoke-GeminiChat 'Hi'
+            $r.Content | Should -Be 'Echo: Hi'
+            $request = @(Get-EmulatorRequest)[0]
+            $request.path | Should -Be '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions'
+            $request.BodyJson.model | Should -Be 'google/gemini-2.5-pro'
+        }
+
+        It 'lets a parameter win over the context' {
+            Invoke-GeminiChat 'Hi' -Project param-project -Location europe-west4 | Out-Null
+            (@(Get-EmulatorRequest)[0]).path | Should -Be '/v1/projects/param-project/locations/europe-west4/endpoints/openapi/chat/completions'
+        }
+
+        It 'wins over GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION' {
+            $env:GOOGLE_CLOUD_PROJECT = 'env-project'
+            $env:GOOGLE_CLOUD_LOCATION = 'asia-northeast1'
+            try { Get-GeminiStream 'Hi' -TextOnly | Out-Null }
+            finally { $env:GOOGLE_CLOUD_PROJECT = $savedProject; $env:GOOGLE_CLOUD_LOCATION = $savedLocation }
+            (@(Get-EmulatorRequest)[0]).path | Should -Be '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions'
+        }
+
+        It 'uses the environment again after -Clear' {
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -AccessToken $emulator.Token
+            $env:GOOGLE_CLOUD_PROJECT = 'env-project'
+            $env:GOOGLE_CLOUD_LOCATION = 'asia-northeast1'
+            try { Invoke-GeminiChat 'Hi' | Out-Null }
+            finally { $env:GOOGLE_CLOUD_PROJECT = $savedProject; $env:GOOGLE_CLOUD_LOCATION = $savedLocation }
+            (@(Get-EmulatorRequest)[0]).path | Should -Be '/v1/projects/env-project/locations/asia-northeast1/endpoints/openapi/chat/completions'
+        }
+
+        It 'removes one setting given as an empty string, and names -Project when none is left' {
+            Set-GeminiContext -Project ''
+            $env:GOOGLE_CLOUD_PROJECT = $null
+            try { $failure = { Invoke-GeminiChat 'Hi' } | Should -Throw -PassThru }
+            finally { $env:GOOGLE_CLOUD_PROJECT = $savedProject }
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike '*-Project*'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'takes -MaxRetries from the context' {
+            Set-GeminiContext -MaxRetries 0
+            Add-EmulatorScenario -Status 503 -Body '{"error":{"code":503,"message":"Unavailable","status":"UNAVAILABLE"}}' -Count 1
+            Invoke-GeminiChat 'Hi' -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+            $failed.Count | Should -Be 1
+            $failed[0].Exception.Attempts | Should -Be 1
+            @(Get-EmulatorRequest).Count | Should -Be 1
+        }
+
+        It 'sends the context''s access token' {
+            Invoke-GeminiChat 'Hi' | Out-Null
+            (@(Get-EmulatorRequest)[0]).headers.Authorization | Should -Be "Bearer $($emulator.Token)"
+        }
+    }
+
+    Context 'What Get-GeminiContext shows' {
+        It 'shows the settings and whether a token is set, never the token' {
+            $context = Get-GeminiContext
+            $context.Project | Should -Be 'ctx-project'
+            $context.Location | Should -Be 'us-central1'
+            $context.HasAccessToken | Should -BeTrue
+            $context.PSObject.Properties.Name | Should -Not -Contain 'AccessToken'
+            ($context | Out-String -Width 120) | Should -Not -Match ([regex]::Escape($emulator.Token))
+            ($context | Format-List * | Out-String -Width 120) | Should -Not -Match ([regex]::Escape($emulator.Token))
+            ($context | ConvertTo-Json) | Should -Not -Match ([regex]::Escape($emulator.Token))
+        }
+
+        It 'writes the context with -PassThru and nothing without it' {
+            @(Set-GeminiContext -Model gemini-2.5-flash-lite).Count | Should -Be 0
+            (Set-GeminiContext -Model gemini-2.5-flash-lite -PassThru).Model | Should -Be 'gemini-2.5-flash-lite'
+        }
+
+        It 'says what it set with -Verbose, without the token' {
+            $verbose = Set-GeminiContext -AccessToken $emulator.Token -Verbose 4>&1 | Out-String
+            $verbose | Should -BeLike '*ctx-project*'
+            $verbose | Should -BeLike '*access token*'
+            $verbose | Should -Not -Match ([regex]::Escape($emulator.Token))
+        }
+
+        It 'refuses a credential file that does not exist' {
+            $missing = Join-Path $TestDrive 'missing-key.json'
+            $failure = { Set-GeminiContext -CredentialFile $missing } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $failure.Exception.Message | Should -BeLike '*missing-key.json*'
+            (Get-GeminiContext).CredentialFile | Should -BeNullOrEmpty
+        }
+
+        It 'keeps a context per runspace' {
+            $ps = [powershell]::Create()
+            try {
+                $other = $ps.AddScript("Import-Module '$((Get-Module VertexAI).Path -replace "'", "''")'; (Get-GeminiContext).Project").Invoke()
+                $other | Should -BeNullOrEmpty
+            }
+            finally { $ps.Dispose() }
+            (Get-GeminiContext).Project | Should -Be 'ctx-project'
+        }
+    }
+
+    Context '-SystemMessage' {
+        It 'sends the system prompt first in every request of a batch (<Command>)' -ForEach @(
+            @{ Command = 'Invoke-GeminiChat' }
+            @{ Command = 'Get-GeminiStream' }
+        ) {
+            'q1', 'q2' | & $Command -SystemMessage 'Be terse' | Out-Null
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            $sent = $requests | ForEach-Object { (@($_.BodyJson.messages) | ForEach-Object { "$($_.role):$($_.content)" }) -join '|' } | Sort-Object
+            $sent | Should -Be @('system:Be terse|user:q1', 'system:Be terse|user:q2')
+        }
+
+        It 'replaces the system message of a piped conversation and says so with -Verbose' {
+            $conversation = @(New-GeminiMessage -Role system 'Old rule'), @(New-GeminiMessage 'Hi')
+            $verbose = $conversation | ForEach-Object { $_ } | Invoke-GeminiChat -SystemMessage 'New rule' -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+            $verbose | Should -BeLike '*replaces 1 system message*'
+            $messages = @((Get-EmulatorRequest)[0].BodyJson.messages)
+            (@($messages | ForEach-Object { "$($_.role):$($_.content)" }) -join '|') | Should -Be 'system:New rule|user:Hi'
+        }
+
+        It 'takes the alias -System' {
+            Invoke-GeminiChat 'Hi' -System 'Be brief' | Out-Null
+            (Get-EmulatorRequest)[0].BodyJson.messages[0].content | Should -Be 'Be brief'
+        }
+    }
+}
