@@ -72,7 +72,8 @@ namespace VertexAI.Commands
     internal sealed class ModelCompleter : ListCompleter
     {
         public ModelCompleter()
-            : base("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.0-flash-001", "gemini-3-pro-preview", "gemini-3.1-pro-preview")
+            : base("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-2.5-flash-image", "gemini-3-pro-preview",
+                "gemini-3.1-pro-preview", "gemini-3-flash-preview", "gemini-3-pro-image-preview", "gemini-2.0-flash-001")
         {
         }
     }

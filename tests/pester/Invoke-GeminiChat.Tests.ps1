@@ -75,6 +75,15 @@ Describe 'Invoke-GeminiChat' {
             $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
             $completions | Should -Contain $Expected
         }
+
+        It 'completes -Model with every model id README and the help use' {
+            $root = Get-VertexAIRepoRoot
+            $text = (Get-Content -Raw (Join-Path $root 'README.md')) + (Get-Content -Raw (Join-Path $root 'en-US/VertexAI.dll-Help.xml'))
+            $used = @([regex]::Matches($text, 'gemini-[0-9][0-9a-z.-]*[0-9a-z]') | ForEach-Object Value | Sort-Object -Unique)
+            $used | Should -Contain 'gemini-3-pro-image-preview'
+            $completions = (TabExpansion2 -inputScript 'Invoke-GeminiChat -Model gemini' -cursorColumn 'Invoke-GeminiChat -Model gemini'.Length).CompletionMatches.CompletionText
+            foreach ($model in $used) { $completions | Should -Contain $model }
+        }
     }
 
     Context 'Where requests go' {
