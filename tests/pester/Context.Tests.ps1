@@ -154,3 +154,61 @@ Describe 'Set-GeminiContext and Get-GeminiContext' {
         }
     }
 }
+
+Describe 'Checked before sending' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $emulator = Start-VertexEmulator
+        $PSDefaultParameterValues = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = $emulator.Token
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+        $weather = New-GeminiTool get_weather 'Gets the weather' @{ type = 'object'; properties = @{ city = @{ type = 'string' } } }
+    }
+
+    AfterAll {
+        Stop-VertexEmulator -Emulator $emulator
+    }
+
+    BeforeEach {
+        Clear-EmulatorRequest
+    }
+
+    It 'refuses -ToolChoice <Choice> <Case>, naming the tools (<Command>)' -ForEach @(
+        @{ Command = 'Invoke-GeminiChat'; Choice = 'get_time'; Case = 'that names no given tool'; WithTool = $true; Expected = '*get_time*names no given tool*get_weather*' }
+        @{ Command = 'Get-GeminiStream'; Choice = 'get_time'; Case = 'that names no given tool'; WithTool = $true; Expected = '*get_time*names no given tool*get_weather*' }
+        @{ Command = 'Invoke-GeminiChat'; Choice = 'required'; Case = 'without tools'; WithTool = $false; Expected = '*-ToolChoice required needs the tools*-Tool*' }
+    ) {
+        $splat = @{ ToolChoice = $Choice }
+        if ($WithTool) { $splat['Tool'] = $weather }
+        $failure = { & $Command 'Weather?' @splat } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike $Expected
+        @(Get-EmulatorRequest).Count | Should -Be 0
+    }
+
+    It 'sends a -ToolChoice that names a given tool' {
+        Invoke-GeminiChat 'Weather?' -Tool $weather -ToolChoice get_weather | Out-Null
+        (Get-EmulatorRequest)[0].BodyJson.tool_choice.function.name | Should -Be 'get_weather'
+    }
+
+    It 'refuses a -ResponseSchema that is not a JSON schema: <Case>' -ForEach @(
+        @{ Case = 'an unknown type'; Schema = @{ type = 'banana' }; Expected = "*schema.type is 'banana'*" }
+        @{ Case = 'JSON without schema keywords'; Schema = '{"foo":"bar"}'; Expected = '*not a JSON schema*names none of type*foo*' }
+        @{ Case = 'a property that is not a schema'; Schema = @{ type = 'object'; properties = @{ name = 'string' } }; Expected = '*schema.properties.name must be a schema*' }
+        @{ Case = 'a nested unknown type'; Schema = @{ type = 'object'; properties = @{ tags = @{ type = 'array'; items = @{ type = 'text' } } } }; Expected = "*schema.properties.tags.items.type is 'text'*" }
+    ) {
+        $failure = { Invoke-GeminiChat 'Describe' -ResponseSchema $Schema } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike $Expected
+        @(Get-EmulatorRequest).Count | Should -Be 0
+    }
+
+    It 'sends a valid -ResponseSchema' {
+        Invoke-GeminiChat 'Describe' -ResponseSchema @{ type = 'object'; properties = @{ name = @{ type = 'string' }; age = @{ type = @('integer', 'null') } } } | Out-Null
+        (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.schema.properties.name.type | Should -Be 'string'
+    }
+}

@@ -20,7 +20,34 @@ namespace VertexAI
         {
             if (request is null) throw new ArgumentNullException(nameof(request));
             ThinkingOptions.Validate(request);
-            if (request.ResponseFormat?.Schema is { } schema) JsonSchemas.EnsureNotRecursive(schema);
+            if (request.ResponseFormat?.Schema is { } schema)
+            {
+                JsonSchemas.EnsureSchemaShape(schema);
+                JsonSchemas.EnsureNotRecursive(schema);
+            }
+            ValidateToolChoice(request);
+        }
+
+        // A tool_choice that names a function, or requires a call, needs that function among the request's tools.
+        private static void ValidateToolChoice(ChatRequest request)
+        {
+            var choice = request.ToolChoice;
+            if (choice is null || choice.Mode == "none" || choice.Mode == "auto") return;
+            var names = new List<string>();
+            foreach (var tool in request.Tools ?? new List<ToolDefinition>())
+            {
+                if (tool?.Function?.Name is { } name) names.Add(name);
+            }
+            if (names.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"-ToolChoice {(choice.Mode == "function" ? "'" + choice.FunctionName + "'" : choice.Mode)} needs the tools to choose from: give them with -Tool (New-GeminiTool).", "ToolChoice");
+            }
+            if (choice.Mode == "function" && !names.Contains(choice.FunctionName!))
+            {
+                throw new ArgumentException(
+                    $"-ToolChoice '{choice.FunctionName}' names no given tool: the tools are {string.Join(", ", names)}.", "ToolChoice");
+            }
         }
 
         /// <summary>Validates, sends and completes a request (see <see cref="Finish"/>).</summary>

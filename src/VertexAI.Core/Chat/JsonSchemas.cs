@@ -40,6 +40,73 @@ namespace VertexAI
             Walk(schema, schema, new List<string>());
         }
 
+        private static readonly HashSet<string> s_types = new HashSet<string>(StringComparer.Ordinal)
+            { "object", "array", "string", "number", "integer", "boolean", "null" };
+
+        // A schema states what it describes through at least one of these.
+        private static readonly string[] s_shapeKeywords = { "type", "properties", "items", "anyOf", "oneOf", "allOf", "enum", "$ref", "const" };
+
+        /// <summary>
+        /// Refuses, before anything is sent, what is not a JSON schema: an object naming none of type, properties, items,
+        /// anyOf, oneOf, allOf, enum, $ref or const (e.g. <c>{"foo":"bar"}</c>), a <c>type</c> that is not a JSON
+        /// schema type (e.g. <c>banana</c>), or properties/items that are not schemas. The message names the path.
+        /// </summary>
+        /// <param name="schema">The schema.</param>
+        /// <param name="what">What it is, for the message (e.g. "The response schema").</param>
+        /// <param name="parameterName">The parameter the error names.</param>
+        public static void EnsureSchemaShape(IDictionary<string, object?> schema, string what = "The response schema", string parameterName = "ResponseSchema")
+        {
+            if (schema is null) throw new ArgumentNullException(nameof(schema));
+            CheckShape(schema, "schema", what, parameterName, requireKeyword: true);
+        }
+
+        private static void CheckShape(IDictionary<string, object?> schema, string path, string what, string parameterName, bool requireKeyword)
+        {
+            var hasKeyword = false;
+            foreach (var keyword in s_shapeKeywords) hasKeyword |= schema.ContainsKey(keyword);
+            if (requireKeyword && !hasKeyword)
+            {
+                throw new ArgumentException(
+                    $"{what} is not a JSON schema: {path} names none of {string.Join(", ", s_shapeKeywords)} (keys: {string.Join(", ", schema.Keys)}). Example: @{{ type = 'object'; properties = @{{ name = @{{ type = 'string' }} }} }}.",
+                    parameterName);
+            }
+            if (schema.TryGetValue("type", out var type))
+            {
+                var names = type is string one ? new object?[] { one } : type as IEnumerable ?? new object?[] { type };
+                foreach (var name in names)
+                {
+                    if (!(name is string text) || !s_types.Contains(text))
+                    {
+                        throw new ArgumentException(
+                            $"{what} is not a JSON schema: {path}.type is '{name}', which is none of {string.Join(", ", s_types)}.", parameterName);
+                    }
+                }
+            }
+            if (schema.TryGetValue("properties", out var properties))
+            {
+                if (!(properties is IDictionary<string, object?> map))
+                {
+                    throw new ArgumentException($"{what} is not a JSON schema: {path}.properties must map names to schemas.", parameterName);
+                }
+                foreach (var kv in map)
+                {
+                    if (!(kv.Value is IDictionary<string, object?> property))
+                    {
+                        throw new ArgumentException($"{what} is not a JSON schema: {path}.properties.{kv.Key} must be a schema (a hashtable), not '{kv.Value}'.", parameterName);
+                    }
+                    CheckShape(property, path + ".properties." + kv.Key, what, parameterName, requireKeyword: false);
+                }
+            }
+            if (schema.TryGetValue("items", out var items))
+            {
+                if (!(items is IDictionary<string, object?> item))
+                {
+                    throw new ArgumentException($"{what} is not a JSON schema: {path}.items must be a schema (a hashtable).", parameterName);
+                }
+                CheckShape(item, path + ".items", what, parameterName, requireKeyword: false);
+            }
+        }
+
         private static void Walk(object? node, IDictionary<string, object?> root, List<string> refStack)
         {
             switch (node)
