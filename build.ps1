@@ -437,3 +437,8 @@ Invoke-Pester -Configuration $config
         }
     }
 }
+
+if ($Task -contains 'Shell') {
+    # Under -NoExit -File the parameters are variables of the interactive session that follows; it has no use for them.
+    Remove-Variable -Name Task, Configuration -Scope Script -ErrorAction SilentlyContinue
+}
