@@ -8,7 +8,7 @@
     GUID = '1d8eab43-b810-47df-aa59-17a5c47e9d38'
     Author = 'VertexAI contributors'
     CompanyName = 'VertexAI contributors'
-    Copyright = '(c) VertexAI contributors. All rights reserved.'
+    Copyright = '(c) VertexAI contributors. MIT License.'
     Description = 'Gemini on Google Vertex AI from PowerShell, through the OpenAI-compatible Chat Completions API: prompts and conversations, streaming, images, audio, video and PDF input, tools and function calling, structured output, thinking settings. Uses Application Default Credentials or an access token; its dependencies load in isolation.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion = '5.1'

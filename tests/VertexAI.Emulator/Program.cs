@@ -4,18 +4,20 @@ using System.Runtime.InteropServices;
 namespace VertexAI.Emulator;
 
 /// <summary>
-/// <c>dotnet run --project tests/VertexAI.Emulator [-- --port N] [--token-lifetime SECONDS] [--no-auth]</c>:
+/// <c>dotnet run --project tests/VertexAI.Emulator [-- --port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]</c>:
 /// runs an emulator until Ctrl+C or SIGTERM. The first two stdout lines are parsed by scripts; keep them stable.
+/// With <c>--parent-pid</c> it belongs to that process (an interactive PowerShell session): it stops when that
+/// process ends, however it ends, and ignores Ctrl+C, which the terminal also sends to the session's children.
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
         var options = new EmulatorOptions();
-        if (!TryParse(args, options, out var error))
+        if (!TryParse(args, options, out var parentProcessId, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: VertexAI.Emulator [--port N] [--token-lifetime SECONDS] [--no-auth]");
+            Console.Error.WriteLine("usage: VertexAI.Emulator [--port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]");
             return 2;
         }
 
@@ -24,7 +26,17 @@ internal static class Program
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
+            if (context.Signal == PosixSignal.SIGINT && parentProcessId is not null)
+            {
+                return;
+            }
+
             stop.TrySetResult();
+        }
+
+        if (parentProcessId is int parentId)
+        {
+            _ = WatchParentAsync(parentId, stop);
         }
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -44,9 +56,34 @@ internal static class Program
         return 0;
     }
 
-    private static bool TryParse(string[] args, EmulatorOptions options, out string error)
+    private static async Task WatchParentAsync(int parentId, TaskCompletionSource stop)
+    {
+        // Polling works on every OS; a second's delay in stopping after the parent is gone is harmless.
+        while (true)
+        {
+            try
+            {
+                using var parent = System.Diagnostics.Process.GetProcessById(parentId);
+                if (parent.HasExited)
+                {
+                    break;
+                }
+            }
+            catch (ArgumentException)
+            {
+                break; // no such process any more
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        stop.TrySetResult();
+    }
+
+    private static bool TryParse(string[] args, EmulatorOptions options, out int? parentProcessId, out string error)
     {
         error = string.Empty;
+        parentProcessId = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -59,6 +96,11 @@ internal static class Program
                 case "--token-lifetime" when i + 1 < args.Length
                     && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds):
                     options.TokenLifetime = TimeSpan.FromSeconds(seconds);
+                    i++;
+                    break;
+                case "--parent-pid" when i + 1 < args.Length
+                    && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var parentPid):
+                    parentProcessId = parentPid;
                     i++;
                     break;
                 case "--no-auth":

@@ -7,12 +7,13 @@ namespace VertexAI.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class LayoutTests(ModuleFixture module)
 {
-    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.format.ps1xml"];
+    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.format.ps1xml", "LICENSE"];
 
     [Theory]
     [InlineData("VertexAI.dll")]
     [InlineData("VertexAI.psd1")]
     [InlineData("VertexAI.format.ps1xml")]
+    [InlineData("LICENSE")]
     [InlineData("en-US/VertexAI.dll-Help.xml")]
     [InlineData("en-US/about_VertexAI.help.txt")]
     [InlineData("Dependencies/VertexAI.Core.dll")]

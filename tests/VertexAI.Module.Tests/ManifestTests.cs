@@ -105,6 +105,16 @@ public sealed class ManifestTests(ModuleFixture module)
         Assert.False(string.IsNullOrWhiteSpace(_manifest.GetValueOrDefault("Author") as string), "The manifest needs an Author.");
     }
 
+    [Fact]
+    public void LicenseUriPointsAtTheLicenseThatShipsWithTheModule()
+    {
+        var privateData = Assert.IsType<Dictionary<string, object?>>(_manifest["PrivateData"]);
+        var psData = Assert.IsType<Dictionary<string, object?>>(privateData["PSData"]);
+        Assert.Equal($"{psData["ProjectUri"]}/blob/main/LICENSE", psData["LicenseUri"]);
+        Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")));
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")), File.ReadAllText(Path.Combine(module.ModuleDir, "LICENSE")));
+    }
+
     /// <summary>A manifest value that may be a single string or an array, as a list of strings.</summary>
     internal static List<string> Strings(object? value) => value switch
     {
