@@ -381,15 +381,9 @@ Invoke-Pester -Configuration $config
         }
 
         $emulator = Start-ShellEmulator
-        $defaults = $global:PSDefaultParameterValues
-        if ($null -eq $defaults) {
-            $defaults = @{}
-            $global:PSDefaultParameterValues = $defaults
-        }
-        $defaults['*-Gemini*:BaseUri'] = [uri] $emulator.Url
-        $defaults['*-Gemini*:AccessToken'] = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
-        $defaults['*-Gemini*:Project'] = 'emulator-project'
-        $defaults['*-Gemini*:Location'] = 'us-central1'
+        # The session's Gemini context (not $PSDefaultParameterValues): the token stays out of sight, and parameters a
+        # person gives still win.
+        Set-GeminiContext -BaseUri ([uri] $emulator.Url) -AccessToken (ConvertTo-SecureString $emulator.Token -AsPlainText -Force) -Project 'emulator-project' -Location 'us-central1'
         # 'exit' ends the emulator at once; --parent-pid covers a session that is killed or closed.
         $null = Register-EngineEvent -SourceIdentifier PowerShell.Exiting -MessageData $emulator.Process -Action {
             $emulatorProcess = $Event.MessageData
@@ -397,7 +391,7 @@ Invoke-Pester -Configuration $config
         }
         $why = 'no GOOGLE_CLOUD_PROJECT'
         if ($env:GOOGLE_CLOUD_PROJECT) { $why = 'no Application Default Credentials' }
-        Write-Host "VertexAI $version imported; $why, so this session uses the local Vertex AI emulator at $($emulator.Url) (the *-Gemini* defaults point at it; it stops when you exit). Try: Invoke-GeminiChat 'Hi'" -ForegroundColor Green
+        Write-Host "VertexAI $version imported; $why, so this session uses the local Vertex AI emulator at $($emulator.Url) (Set-GeminiContext points the Gemini cmdlets at it, see Get-GeminiContext; it stops when you exit). Try: Invoke-GeminiChat 'Hi'" -ForegroundColor Green
     }
 
     function Invoke-Clean {
