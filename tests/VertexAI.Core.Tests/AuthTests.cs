@@ -193,4 +193,97 @@ public class ApplicationDefaultCredentialsTests : IClassFixture<EmulatorFixture>
             File.Delete(path);
         }
     }
+
+    /// <summary>
+    /// Sets the variables ADC reads for one test and restores them: no gcloud folder of the developer's, and a
+    /// metadata host that refuses at once, so a lookup never waits on or reaches a real metadata server.
+    /// </summary>
+    private sealed class AdcEnvironment : IDisposable
+    {
+        private static readonly string[] s_names = { "GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_CONFIG", "GCE_METADATA_HOST", "GOOGLE_CLOUD_QUOTA_PROJECT" };
+        private readonly Dictionary<string, string?> _saved = s_names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+
+        public AdcEnvironment()
+        {
+            Folder = Directory.CreateTempSubdirectory("vertexai-adc-").FullName;
+            Set("GOOGLE_APPLICATION_CREDENTIALS", null);
+            Set("CLOUDSDK_CONFIG", Path.Combine(Folder, "gcloud"));
+            Set("GCE_METADATA_HOST", "127.0.0.1:1");
+            Set("GOOGLE_CLOUD_QUOTA_PROJECT", null);
+        }
+
+        public string Folder { get; }
+
+        public void Set(string name, string? value) => Environment.SetEnvironmentVariable(name, value);
+
+        public void Dispose()
+        {
+            foreach (var (name, value) in _saved) Environment.SetEnvironmentVariable(name, value);
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_lookup_is_not_remembered_and_a_key_file_set_afterwards_is_used_then_kept()
+    {
+        using var env = new AdcEnvironment();
+        var missing = Path.Combine(env.Folder, "not-there.json");
+        env.Set("GOOGLE_APPLICATION_CREDENTIALS", missing);
+        var tokens = GoogleCredentialTokenSource.NewApplicationDefault();
+        var client = _f.Client(tokens: tokens);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("before")));
+        Assert.Contains("GOOGLE_APPLICATION_CREDENTIALS", ex.Message);
+        Assert.Contains(missing, ex.Message);
+        Assert.Contains("gcloud auth application-default login", ex.Message);
+        Assert.Contains("-AccessToken", ex.Message);
+        // Asked again, still unset up: the same answer, not a stale or different one.
+        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("again")));
+        Assert.Contains(missing, ex.Message);
+
+        var key = Path.Combine(env.Folder, "key.json");
+        await File.WriteAllTextAsync(key, _f.Emulator.CreateServiceAccountKeyJson("later@emulator-project.iam.gserviceaccount.com"));
+        env.Set("GOOGLE_APPLICATION_CREDENTIALS", key);
+        var before = _f.Emulator.TokenRequestCount;
+        Assert.Equal("Echo: after", (await client.CompleteAsync(EmulatorFixture.UserPrompt("after"))).Content);
+        Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
+
+        // Success is kept for the session: the variable no longer matters, and the token is reused.
+        env.Set("GOOGLE_APPLICATION_CREDENTIALS", missing);
+        Assert.Equal("Echo: kept", (await client.CompleteAsync(EmulatorFixture.UserPrompt("kept"))).Content);
+        Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
+    }
+
+    [Fact]
+    public async Task With_nothing_set_up_the_error_says_so_and_gclouds_well_known_file_written_afterwards_is_found()
+    {
+        using var env = new AdcEnvironment();
+        var tokens = GoogleCredentialTokenSource.NewApplicationDefault();
+        var client = _f.Client(tokens: tokens);
+        var wellKnown = Path.Combine(env.Folder, "gcloud", "application_default_credentials.json");
+
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("before")));
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(10), $"the metadata probe took {elapsed.Elapsed}");
+        Assert.Contains("Your default credentials were not found", ex.Message);
+        Assert.Contains(wellKnown, ex.Message);
+        Assert.Contains("gcloud auth application-default login", ex.Message);
+
+        // What 'gcloud auth application-default login' does: write the well-known file.
+        Directory.CreateDirectory(Path.GetDirectoryName(wellKnown)!);
+        await File.WriteAllTextAsync(wellKnown, _f.Emulator.CreateServiceAccountKeyJson("gcloud@emulator-project.iam.gserviceaccount.com"));
+        Assert.Equal("Echo: after", (await client.CompleteAsync(EmulatorFixture.UserPrompt("after"))).Content);
+    }
+
+    [Fact]
+    public async Task A_broken_key_file_named_by_the_variable_is_reported_with_its_path()
+    {
+        using var env = new AdcEnvironment();
+        var broken = Path.Combine(env.Folder, "broken.json");
+        await File.WriteAllTextAsync(broken, "{ not json");
+        env.Set("GOOGLE_APPLICATION_CREDENTIALS", broken);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => GoogleCredentialTokenSource.NewApplicationDefault().GetTokenAsync(default));
+        Assert.Contains(broken, ex.Message);
+        Assert.Contains("GOOGLE_APPLICATION_CREDENTIALS", ex.Message);
+    }
 }

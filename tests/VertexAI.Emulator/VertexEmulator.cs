@@ -36,7 +36,8 @@ public sealed class VertexEmulator : IAsyncDisposable
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
             new ReplyBuilder(signatures));
-        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken), _shutdown.Token);
+        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project")), _shutdown.Token);
     }
 
     /// <summary>Root of the server, always ending with '/', e.g. <c>http://127.0.0.1:43123/</c>.</summary>

@@ -7,6 +7,7 @@
 #   Clear-EmulatorRequest               DELETE {url}_emulator/requests
 #   Add-EmulatorScenario                POST   {url}_emulator/scenarios  (one-shot scripted responses)
 #   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
+#   New-EmulatorServiceAccountKey       POST   {url}_emulator/service-account-keys  (a key file whose token_uri is the emulator)
 #
 # Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
 
@@ -254,6 +255,26 @@ function Add-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
 }
 
+function New-EmulatorServiceAccountKey {
+    <#
+    Writes a new service-account key file to -Path (UTF-8, no BOM) and returns the path: Google's key format, its
+    token_uri the emulator's /token route, so a credential loaded from it gets tokens the emulator accepts.
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $ClientEmail = 'pester@emulator-project.iam.gserviceaccount.com'
+    )
+    $e = Get-CurrentEmulator $Emulator
+    # Invoke-WebRequest, not Invoke-RestMethod: the key is written as the emulator sent it, not re-serialized.
+    $response = Invoke-WebRequest -UseBasicParsing -Method Post -Uri ($e.Url + '_emulator/service-account-keys') `
+        -Headers @{ Authorization = "Bearer $($e.Token)" } -ContentType 'application/json' `
+        -Body (@{ clientEmail = $ClientEmail } | ConvertTo-Json -Compress) -ErrorAction Stop
+    [System.IO.File]::WriteAllText($Path, [string]$response.Content, (New-Object System.Text.UTF8Encoding $false))
+    $Path
+}
+
 function Clear-EmulatorScenario {
     <# Drops every scripted response still queued, so that none answers a later test's request. #>
     [CmdletBinding()]
@@ -393,6 +414,6 @@ function New-TestPng {
 
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
-    Clear-EmulatorScenario,
+    Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
     Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

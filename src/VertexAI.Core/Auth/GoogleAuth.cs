@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Apis.Auth.OAuth2;
@@ -11,10 +13,102 @@ namespace VertexAI.Auth
     /// </summary>
     internal static class GoogleAuth
     {
+        internal const string CredentialsVariable = "GOOGLE_APPLICATION_CREDENTIALS";
+        private const string WellKnownFileName = "application_default_credentials.json";
+        private const string HelpLink = "https://cloud.google.com/docs/authentication/external/set-up-adc";
+
+        /// <summary>
+        /// Application Default Credentials, looked up afresh on every call in Google's documented order:
+        /// GOOGLE_APPLICATION_CREDENTIALS, gcloud's well-known file, the GCE metadata server.
+        /// </summary>
+        /// <remarks>
+        /// Not <see cref="GoogleCredential.GetApplicationDefaultAsync(CancellationToken)"/>: Google.Apis.Auth keeps its
+        /// first answer for the process, failures included, so a session that asked before the user ran
+        /// 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS would stay broken until
+        /// restarted. The caller caches a success.
+        /// </remarks>
         internal static async Task<TokenGetter> ApplicationDefaultAsync(CancellationToken cancellationToken)
         {
-            var credential = await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return new TokenGetter(Scope(credential));
+            var credential = FromVariable() ?? FromWellKnownFile() ?? await FromComputeEngineAsync().ConfigureAwait(false)
+                ?? throw new InvalidOperationException(
+                    $"Your default credentials were not found: {CredentialsVariable} is not set, there is no '{WellKnownFilePath()}', and no Google Cloud metadata server answered. See {HelpLink}.");
+            cancellationToken.ThrowIfCancellationRequested();
+            // As GetApplicationDefaultAsync does: GOOGLE_CLOUD_QUOTA_PROJECT applies to ADC.
+            return new TokenGetter(Scope(credential.CreateWithEnvironmentQuotaProject()));
+        }
+
+        private static GoogleCredential? FromVariable()
+        {
+            var path = Environment.GetEnvironmentVariable(CredentialsVariable);
+            if (string.IsNullOrWhiteSpace(path)) return null;
+            // Set but wrong is an error, not a reason to fall through to other credentials the user did not choose.
+            if (!File.Exists(path))
+                throw new InvalidOperationException($"{CredentialsVariable} names '{path}', which does not exist.");
+            try
+            {
+                return Load(path);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException($"The credential file '{path}' named by {CredentialsVariable} could not be read: {ex.Message}", ex);
+            }
+        }
+
+        private static GoogleCredential? FromWellKnownFile()
+        {
+            var path = WellKnownFilePath();
+            if (!File.Exists(path)) return null;
+            try
+            {
+                return Load(path);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException(
+                    $"The gcloud credential file '{path}' could not be read: {ex.Message} Rerun 'gcloud auth application-default login' to write it again.", ex);
+            }
+        }
+
+        private static async Task<GoogleCredential?> FromComputeEngineAsync()
+        {
+            // Google's probe: GCE_METADATA_HOST or 169.254.169.254 with short timeouts, plus the BIOS name; it caches
+            // its answer for the process, which is right since a machine does not move on or off Google Cloud.
+            return await ComputeCredential.IsRunningOnComputeEngine().ConfigureAwait(false)
+                ? new ComputeCredential().ToGoogleCredential()
+                : null;
+        }
+
+        /// <summary>
+        /// gcloud's ADC file: under CLOUDSDK_CONFIG when set (gcloud's own override, which Google.Apis.Auth 1.78 does not
+        /// read), else %APPDATA%\gcloud on Windows, else ~/.config/gcloud.
+        /// </summary>
+        internal static string WellKnownFilePath()
+        {
+            var config = Environment.GetEnvironmentVariable("CLOUDSDK_CONFIG");
+            if (string.IsNullOrEmpty(config))
+            {
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    var appData = Environment.GetEnvironmentVariable("APPDATA");
+                    config = Path.Combine(string.IsNullOrEmpty(appData) ? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData) : appData, "gcloud");
+                }
+                else
+                {
+                    var home = Environment.GetEnvironmentVariable("HOME");
+                    config = Path.Combine(string.IsNullOrEmpty(home) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : home, ".config", "gcloud");
+                }
+            }
+            return Path.Combine(config, WellKnownFileName);
+        }
+
+        private static GoogleCredential Load(string path)
+        {
+            // Every credential type ADC accepts (service account, authorized user, external account), as Google's ADC
+            // loads them; the user chose this file by setting it up as their default.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+#pragma warning disable CS0618 // FromStream accepts every type; CredentialFactory's typed replacement would need one named.
+            return GoogleCredential.FromStream(stream);
+#pragma warning restore CS0618
         }
 
         internal static TokenGetter FromJson(string json)

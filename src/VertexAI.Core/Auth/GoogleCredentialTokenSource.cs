@@ -15,7 +15,7 @@ namespace VertexAI.Auth
         public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
         private static readonly Lazy<GoogleCredentialTokenSource> s_applicationDefault =
-            new Lazy<GoogleCredentialTokenSource>(() => new GoogleCredentialTokenSource(ct => GoogleAuth.ApplicationDefaultAsync(ct), "Application Default Credentials"));
+            new Lazy<GoogleCredentialTokenSource>(NewApplicationDefault);
 
         private readonly Func<CancellationToken, Task<GoogleAuth.TokenGetter>> _factory;
         private readonly object _gate = new object();
@@ -42,6 +42,13 @@ namespace VertexAI.Auth
         public static GoogleCredentialTokenSource FromMetadataServer(string tokenUrl)
             => new GoogleCredentialTokenSource(_ => Task.FromResult(GoogleAuth.FromMetadataServer(tokenUrl)), "metadata server");
 
+        /// <summary>
+        /// An Application Default Credentials source of its own: what <see cref="ApplicationDefault"/> is, for tests that
+        /// must start from no credential found yet. Each lookup until one succeeds reads the environment afresh.
+        /// </summary>
+        internal static GoogleCredentialTokenSource NewApplicationDefault()
+            => new GoogleCredentialTokenSource(ct => GoogleAuth.ApplicationDefaultAsync(ct), "Application Default Credentials");
+
         internal static GoogleCredentialTokenSource FromGetter(GoogleAuth.TokenGetter getter, string description)
             => new GoogleCredentialTokenSource(_ => Task.FromResult(getter), description);
 
@@ -54,7 +61,8 @@ namespace VertexAI.Auth
             Task<GoogleAuth.TokenGetter> getterTask;
             lock (_gate)
             {
-                // A failed discovery (no ADC configured yet) is retried on the next call rather than cached forever.
+                // A failed discovery (no ADC configured yet) is retried on the next call rather than cached forever;
+                // GoogleAuth looks the credentials up afresh each time, so a key set up since then is found.
                 if (_getter is null || _getter.IsFaulted || _getter.IsCanceled) _getter = _factory(CancellationToken.None);
                 getterTask = _getter;
             }

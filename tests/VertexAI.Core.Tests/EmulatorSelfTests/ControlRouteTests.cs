@@ -29,14 +29,36 @@ public class ControlRouteTests : IAsyncLifetime
         return m;
     }
 
-    private async Task<HttpResponseMessage> ChatAsync()
+    private async Task<HttpResponseMessage> ChatAsync(string? token = null)
     {
         var m = new HttpRequestMessage(HttpMethod.Post, new Uri(_emu.BaseUri, "v1/projects/p/locations/global/endpoints/openapi/chat/completions"))
         {
             Content = new StringContent("""{"model":"google/m","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
-        m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _emu.DefaultToken);
+        m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _emu.DefaultToken);
         return await _http.SendAsync(m);
+    }
+
+    [Fact]
+    public async Task A_service_account_key_can_be_created_over_http_and_its_tokens_are_accepted()
+    {
+        var r = await _http.SendAsync(Control(HttpMethod.Post, "_emulator/service-account-keys", """{"clientEmail":"remote@emulator-project.iam.gserviceaccount.com"}"""));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.Equal("application/json", r.Content.Headers.ContentType!.MediaType);
+        var json = await r.Content.ReadAsStringAsync();
+        var key = JsonNode.Parse(json)!;
+        Assert.Equal("service_account", (string)key["type"]!);
+        Assert.Equal("remote@emulator-project.iam.gserviceaccount.com", (string)key["client_email"]!);
+        Assert.Equal(_emu.TokenUri.ToString(), (string)key["token_uri"]!);
+
+        var token = await VertexAI.Auth.GoogleCredentialTokenSource.FromJson(json).GetTokenAsync(default);
+        Assert.NotEqual(_emu.DefaultToken, token);
+        Assert.Equal(200, (int)(await ChatAsync(token)).StatusCode);
+
+        // No body: the default account; the route is guarded like the others.
+        var plain = await _http.SendAsync(Control(HttpMethod.Post, "_emulator/service-account-keys"));
+        Assert.Equal("tester@emulator-project.iam.gserviceaccount.com", (string)JsonNode.Parse(await plain.Content.ReadAsStringAsync())!["client_email"]!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(Control(HttpMethod.Post, "_emulator/service-account-keys", token: "wrong"))).StatusCode);
     }
 
     [Fact]
@@ -83,7 +105,7 @@ public class ControlRouteTests : IAsyncLifetime
         Assert.Contains("\"content\":\"delayed\"", await delayed.Content.ReadAsStringAsync());
 
         await _http.SendAsync(Control(HttpMethod.Post, "_emulator/scenarios", "{\"drop\":true}"));
-        await Assert.ThrowsAsync<HttpRequestException>(ChatAsync);
+        await Assert.ThrowsAsync<HttpRequestException>(() => ChatAsync());
     }
 
     [Fact]

@@ -15,9 +15,12 @@ namespace VertexAI.Emulator;
 /// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream; any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
+/// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
+/// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
+/// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken)
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
 
@@ -45,6 +48,9 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                 scenarios.Clear();
                 context.Response.StatusCode = 204;
                 return;
+            case ("/_emulator/service-account-keys", "POST"):
+                await CreateKeyAsync(context, body);
+                return;
             default:
                 await GoogleErrors.NotFoundAsync(context);
                 return;
@@ -71,6 +77,25 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         }
 
         context.Response.StatusCode = 204;
+    }
+
+    private async Task CreateKeyAsync(HttpContext context, string body)
+    {
+        JsonObject? spec = null;
+        try
+        {
+            spec = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body)?.AsObject();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var key = createServiceAccountKey((string?)spec?["clientEmail"], (string?)spec?["projectId"]);
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(key);
     }
 
     private const string DelayedCompletion =
