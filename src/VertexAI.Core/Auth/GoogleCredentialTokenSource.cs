@@ -74,7 +74,7 @@ namespace VertexAI.Auth
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 throw new InvalidOperationException(
-                    $"Could not load {Description}: {ex.Message} Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS to a key file, or pass -AccessToken.", ex);
+                    $"Could not load {Description}: {ex.Message} Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS to a key file, name one with Set-GeminiContext -CredentialFile, or pass -AccessToken.", ex);
             }
             return await getter.GetAsync(cancellationToken).ConfigureAwait(false);
         }
