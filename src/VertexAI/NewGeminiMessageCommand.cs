@@ -231,7 +231,47 @@ namespace VertexAI.Commands
             AudioFormat = part.AudioFormat,
         };
 
+        // A local path with wildcards (-Image ./*.png) adds every file it matches, in name order; a path that names an
+        // existing file as it is (brackets in a name) is taken literally, and so is a backtick-escaped pattern.
         private void AddMedia(string value, MediaKind kind)
+        {
+            var reference = value is null ? MediaReferenceKind.LocalPath : MediaReference.Classify(value.Trim());
+            if (reference == MediaReferenceKind.LocalPath && WildcardPattern.ContainsWildcardCharacters(value))
+            {
+                var literal = SessionState.Path.GetUnresolvedProviderPathFromPSPath(value);
+                if (!System.IO.File.Exists(literal))
+                {
+                    foreach (var match in ExpandWildcards(value!)) AddOneMedia(match, kind);
+                    return;
+                }
+            }
+            AddOneMedia(value!, kind);
+        }
+
+        private List<string> ExpandWildcards(string pattern)
+        {
+            var matches = new List<string>();
+            try
+            {
+                foreach (var path in SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out var provider))
+                {
+                    if (string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase) && System.IO.File.Exists(path)) matches.Add(path);
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                // No match: reported below, naming the pattern.
+            }
+            if (matches.Count == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No file matches '{pattern}'."), "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, pattern));
+            }
+            matches.Sort(StringComparer.Ordinal);
+            WriteVerbose($"'{pattern}' matches {matches.Count} file(s).");
+            return matches;
+        }
+
+        private void AddOneMedia(string value, MediaKind kind)
         {
             ErrorRecord error;
             try

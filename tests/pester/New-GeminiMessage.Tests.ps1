@@ -333,3 +333,45 @@ Describe 'New-GeminiMessage' {
         }
     }
 }
+
+Describe 'New-GeminiMessage paths' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+        Import-VertexAITestModule
+        $dir = Join-Path $TestDrive 'media'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        foreach ($name in 'b.png', 'a.png', 'x[1].png') { New-TestPng -Path (Join-Path $dir $name) | Out-Null }
+        [System.IO.File]::WriteAllText((Join-Path $dir 'notes.xyz'), 'nothing recognisable here')
+    }
+
+    It 'expands wildcards in -Image, adding every match in name order' {
+        $message = New-GeminiMessage 'Compare' -Image (Join-Path $dir '[ab].png') -Verbose 4>&1 | Where-Object { $_ -is [VertexAI.ChatMessage] }
+        $images = @($message.Parts | Where-Object Type -EQ 'image_url')
+        $images.Count | Should -Be 2
+        $images[0].ImageUrl | Should -BeLike 'data:image/png;base64,*'
+    }
+
+    It 'says which pattern matched nothing, as ObjectNotFound' {
+        $failure = { New-GeminiMessage 'Compare' -Image (Join-Path $dir '*.gif') } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.Exception.Message | Should -BeLike "No file matches '*`*.gif'."
+    }
+
+    It 'takes a path that names an existing file literally, brackets and all' {
+        $message = New-GeminiMessage 'One' -File (Join-Path $dir 'x[1].png')
+        @($message.Parts | Where-Object Type -EQ 'image_url').Count | Should -Be 1
+    }
+
+    It 'expands wildcards in -File too' {
+        $message = New-GeminiMessage 'All' -File (Join-Path $dir '*.png')
+        @($message.Parts | Where-Object Type -EQ 'image_url').Count | Should -Be 3
+    }
+
+    It 'explains an unknown media type in one sentence, without parameter names' {
+        $failure = { New-GeminiMessage 'Read' -File (Join-Path $dir 'notes.xyz') } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $text = $failure.ToString()
+        $text | Should -BeLike "Cannot tell the media type of '*notes.xyz' (*): use a file with a known extension (*), or give the type with -MediaType (for example -MediaType application/pdf)."
+        $text | Should -Not -BeLike '*(Parameter*'
+    }
+}

@@ -60,7 +60,7 @@ namespace VertexAI.Media
                     }
                     catch (ArgumentException ex) when (ex.Message.StartsWith("Cannot tell the media type", StringComparison.Ordinal))
                     {
-                        throw new ArgumentException(ex.Message + " Or give the type with -MediaType (for example -MediaType application/pdf).", nameof(value), ex);
+                        throw new ArgumentException(ex.Message.TrimEnd('.') + ", or give the type with -MediaType (for example -MediaType application/pdf).", nameof(value), ex);
                     }
                     return MediaTypes.IsImage(file.MediaType)
                         ? ContentPart.FromImageUrl("data:" + file.MediaType + ";base64," + file.Base64)

@@ -191,9 +191,10 @@ namespace VertexAI.Media
                 read = ReadUpTo(stream, header);
             }
             return Sniff(header, read)
+                // No parameter name: callers add their own remedy, and the message stays one sentence.
                 ?? throw new ArgumentException(
-                    $"Cannot tell the media type of '{path}': its extension is not one Gemini reads and its content has no known signature. " +
-                    "Use a file with a known extension (.png, .jpg, .webp, .pdf, .mp3, .wav, .mp4, ...).", nameof(path));
+                    $"Cannot tell the media type of '{path}' (its extension is not one Gemini reads and its content has no known signature): " +
+                    "use a file with a known extension (.png, .jpg, .webp, .pdf, .mp3, .wav, .mp4, ...).");
         }
 
         /// <summary>Whether a media type is an image type (<c>image/...</c>).</summary>
