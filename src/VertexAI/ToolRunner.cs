@@ -105,9 +105,9 @@ namespace VertexAI.Commands
                     foreach (var e in ps.Streams.Error) errors.Add(e.ToString());
                     return ToolResults.Error(id, string.Join(Environment.NewLine, errors));
                 }
-                var values = new List<object?>(output.Count);
-                foreach (var o in output) values.Add(o is null ? null : PSValueConverter.ToPlain(o));
-                return ToolResults.Success(id, values);
+                var content = ToolOutput.Serialize(output, out var cut);
+                if (cut is not null) _cmdlet.WriteVerbose($"Tool {name}: {cut}.");
+                return new ChatMessage("tool", content) { ToolCallId = id };
             }
             catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is InvalidOperationException)
             {
