@@ -295,7 +295,7 @@ function prompt { 'READY> ' }
         BeforeAll {
             # Runs a child pwsh with Turns as its stdin; fails the test rather than hanging when it does not end.
             function Invoke-RedirectedChat {
-                param([string[]] $Turns, [string] $Command)
+                param([string[]] $Turns, [string] $Command, [hashtable] $Environment = @{})
                 $turnsFile = Join-Path $work ('turns-' + [guid]::NewGuid().ToString('N') + '.txt')
                 [IO.File]::WriteAllText($turnsFile, (($Turns -join "`n") + "`n"))
                 $psi = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
@@ -305,6 +305,7 @@ function prompt { 'READY> ' }
                 $psi.RedirectStandardOutput = $true
                 $psi.RedirectStandardError = $true
                 $psi.UseShellExecute = $false
+                foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
                 $process = [Diagnostics.Process]::Start($psi)
                 try {
                     $process.StandardInput.Write([IO.File]::ReadAllText($turnsFile))
@@ -330,6 +331,25 @@ function prompt { 'READY> ' }
             $requests = @(Get-EmulatorRequest)
             $requests.Count | Should -Be 3
             Get-SentMessages $requests[2] | Should -Be @('user:hello', 'assistant:Echo: hello', "user:continued `nline", "assistant:Echo: continued `nline", 'user:bye')
+        }
+
+        It 'never shows the access token in verbose or debug output' {
+            $result = Invoke-RedirectedChat -Turns 'secret check' -Command '$DebugPreference = ''Continue''; Enter-GeminiChat -Verbose *>&1 | Out-String -Width 400'
+            # Merged into one stream, each piece of the streamed answer is a record (a line) of its own.
+            $result.Output | Should -Match 'Echo:\s*\n\s*secret'
+            $result.Output | Should -Match 'explicit access token, attempt 1'
+            $result.Output | Should -Not -Match ([regex]::Escape($emulator.Token))
+        }
+
+        It 'ends with a clear error when no access token can be had, and still outputs the conversation' {
+            $missing = Join-Path $work 'no-such-key.json'
+            $command = '$PSDefaultParameterValues.Remove(''*-Gemini*:AccessToken''); $c = ''/system Rules.'' | Enter-GeminiChat; "COUNT=$($c.Count)"'
+            $result = Invoke-RedirectedChat -Turns 'hello', 'never read' -Command $command -Environment @{ GOOGLE_APPLICATION_CREDENTIALS = $missing }
+            $result.Error + $result.Output | Should -Match 'credential|access token'
+            $result.Output | Should -Match 'The chat ends'
+            $result.Output | Should -Not -Match 'never read'
+            $result.Output | Should -Match '(?m)^COUNT=1\s*$'
+            @(Get-EmulatorRequest).Count | Should -Be 0
         }
 
         It 'takes piped prompts as first turns, slash commands included' {

@@ -141,7 +141,10 @@ function Stop-TmuxPwsh {
     [CmdletBinding()]
     param($Terminal)
     if ($null -eq $Terminal) { return }
+    # tmux leaves its socket file behind when its server is killed; remove it too.
+    $path = & tmux -L $Terminal.Socket display-message -p '#{socket_path}' 2>$null
     & tmux -L $Terminal.Socket kill-server 2>$null
+    if ($path) { Remove-Item -LiteralPath $path -Force -ErrorAction SilentlyContinue }
 }
 
 Export-ModuleMember -Function Test-Tmux, Get-PwshCommandLine, New-TmuxPwsh, Send-TmuxKeys, Get-TmuxScreen, Wait-TmuxScreen,
