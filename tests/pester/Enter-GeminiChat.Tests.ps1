@@ -102,6 +102,15 @@ function prompt { 'READY> ' }
         }
     }
 
+    It 'has help: synopsis, the slash commands, Ctrl+C, and examples' {
+        $help = Get-Help Enter-GeminiChat -Full
+        $help.Synopsis | Should -Match 'interactively'
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 4
+        $text = $help | Out-String -Width 200
+        foreach ($command in '/model', '/system', '/save', '/load', '/clear', '/rewind', '/exit', 'Ctrl+C', 'Ctrl+D') { $text | Should -Match ([regex]::Escape($command)) }
+        (Get-Command Enter-GeminiChat).OutputType.Name | Should -Be 'VertexAI.ChatMessage'
+    }
+
     Context 'in a terminal' -Skip:$noTmux {
         It 'carries the conversation turn after turn and outputs it on /exit' {
             Start-Chat
