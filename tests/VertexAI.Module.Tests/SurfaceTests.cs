@@ -23,6 +23,9 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "ThrottleLimit", "System.Int32", false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
+        .. ChatRows("Enter-GeminiChat"),
+        ("Enter-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
+        ("Enter-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
         ("New-GeminiMessage", "Role", "System.String", false, Named, false, ""),
         ("New-GeminiMessage", "Image", "System.String[]", false, Named, false, ""),
@@ -64,7 +67,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
     // objects with a Prompt property (Import-Csv rows) bind to the chat cmdlets' -Prompt.
     private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName =
-        [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt")];
+        [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -112,6 +115,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Import-GeminiConversation", "VertexAI.ChatMessage")]
     [InlineData("Set-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Get-GeminiContext", "VertexAI.GeminiContext")]
+    [InlineData("Enter-GeminiChat", "VertexAI.ChatMessage")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -122,6 +126,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream")]
     [InlineData("New-GeminiMessage")]
     [InlineData("New-GeminiTool")]
+    [InlineData("Enter-GeminiChat")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
     {
         Assert.NotNull(module.CoreAssembly);
@@ -142,6 +147,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "ReasoningEffort", "none|low|medium|high")]
     [InlineData("Invoke-GeminiChat", "Modalities", "text|image|audio")]
     [InlineData("Invoke-GeminiChat", "InvokeTools", "None|Auto|Confirm")]
+    [InlineData("Enter-GeminiChat", "InvokeTools", "None|Auto|Confirm")]
+    [InlineData("Enter-GeminiChat", "ApiVersion", "v1|v1beta1")]
     [InlineData("Get-GeminiStream", "Modalities", "text|image|audio")]
     public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
     {
@@ -161,6 +168,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "MaxTokens", 1d, (double)int.MaxValue)]
     [InlineData("Invoke-GeminiChat", "ThinkingBudget", -1d, (double)int.MaxValue)]
     [InlineData("Invoke-GeminiChat", "MaxToolRounds", 1d, 100d)]
+    [InlineData("Enter-GeminiChat", "MaxToolRounds", 1d, 100d)]
+    [InlineData("Enter-GeminiChat", "Temperature", 0d, 2d)]
     [InlineData("Get-GeminiStream", "ThinkingBudget", -1d, (double)int.MaxValue)]
     [InlineData("Invoke-GeminiChat", "MaxRetries", 0d, 20d)]
     [InlineData("Get-GeminiStream", "MaxRetries", 0d, 20d)]
@@ -193,6 +202,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "Model")]
     [InlineData("Get-GeminiStream", "Location")]
     [InlineData("Get-GeminiStream", "ToolChoice")]
+    [InlineData("Enter-GeminiChat", "Model")]
     public void ParameterHasAnArgumentCompleter(string cmdlet, string parameter)
     {
         Assert.NotNull(Cmdlet(cmdlet).Parameter(parameter).AttributeDerivedFrom("System.Management.Automation.ArgumentCompleterAttribute"));
@@ -201,6 +211,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [Theory]
     [InlineData("Invoke-GeminiChat")]
     [InlineData("Get-GeminiStream")]
+    [InlineData("Enter-GeminiChat")]
     public void AccessTokenTurnsAPlainStringIntoASecureString(string cmdlet)
     {
         // A SecureString parameter alone would reject the output of 'gcloud auth print-access-token'.

@@ -275,6 +275,24 @@ function New-EmulatorServiceAccountKey {
     $Path
 }
 
+function Add-EmulatorStreamScenario {
+    <#
+    Queues one scripted stream: each -Event (a chunk's JSON, see New-TestChunkJson) is one 'data:' event, then [DONE]
+    unless -NoDone; -EventDelayMs waits that long between events (a model still sending, to interrupt mid-answer).
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [string[]] $Event,
+        [int] $EventDelayMs = 0,
+        [switch] $NoDone
+    )
+    $spec = @{ events = @($Event); done = -not $NoDone }
+    if ($EventDelayMs -gt 0) { $spec.eventDelayMs = $EventDelayMs }
+    $json = $spec | ConvertTo-Json -Depth 5 -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
+}
+
 function Clear-EmulatorScenario {
     <# Drops every scripted response still queued, so that none answers a later test's request. #>
     [CmdletBinding()]
@@ -414,6 +432,6 @@ function New-TestPng {
 
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
-    Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
+    Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
     Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

@@ -12,7 +12,8 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/scenarios</c>: enqueues a scripted answer:
 /// <c>{"status":429,"body":"...","headers":{"Retry-After":"1"},"count":1}</c>, or
 /// <c>{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"...","asArray":false},"count":4}</c>, or
-/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream; any of them with
+/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream (<c>"eventDelayMs":N</c>
+/// waits N ms between its events); any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
@@ -123,7 +124,14 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
 
         if (spec["events"] is JsonArray events)
         {
-            var steps = events.Select(e => SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString())).ToList();
+            var steps = new List<SseStep>();
+            // "eventDelayMs" paces the stream (a slow model that is still sending), e.g. for Ctrl+C during an answer.
+            var pace = (int?)spec["eventDelayMs"] is int gap && gap > 0 ? TimeSpan.FromMilliseconds(gap) : (TimeSpan?)null;
+            foreach (var e in events)
+            {
+                if (pace is { } p && steps.Count > 0) steps.Add(SseStep.Delay(p));
+                steps.Add(SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString()));
+            }
             if ((bool?)spec["done"] ?? true)
             {
                 steps.Add(SseStep.Done());
