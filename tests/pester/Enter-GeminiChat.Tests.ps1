@@ -1,11 +1,9 @@
 # Pester 5: Enter-GeminiChat in a real terminal. pwsh runs in tmux (Terminal.psm1), keys are typed with send-keys and
 # the screen is read with capture-pane; the emulator's request log shows what each turn sent. Every wait polls the screen
-# for a pattern with a deadline. Without tmux (Windows, or not installed) the terminal tests are skipped; the redirected
-# stdin tests still run.
+# for a pattern with a deadline. The terminal tests need tmux (.ci/run installs it): without it they fail, saying so.
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'Terminal.psm1') -Force
-    $noTmux = -not (Test-Tmux)
     # ProcessStartInfo.ArgumentList (exact arguments for the child pwsh) needs .NET Core.
     $noArgumentList = $PSVersionTable.PSVersion.Major -lt 7
 }
@@ -111,7 +109,11 @@ function prompt { 'READY> ' }
         (Get-Command Enter-GeminiChat).OutputType.Name | Should -Be 'VertexAI.ChatMessage'
     }
 
-    Context 'in a terminal' -Skip:$noTmux {
+    Context 'in a terminal' {
+        BeforeAll {
+            if (-not (Test-Tmux)) { throw 'tmux is not installed: the terminal tests run pwsh under it (apt-get install tmux; .ci/run installs it).' }
+        }
+
         It 'carries the conversation turn after turn and outputs it on /exit' {
             Start-Chat
             Send-Turn 'first question' 'Echo: first question' | Out-Null
