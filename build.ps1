@@ -109,21 +109,6 @@ param(
         @{ FilePath = $exe; Prefix = @() }
     }
 
-    function Get-PesterManifest {
-        # Pester from NuGet (no PowerShell Gallery here or in CI): the version tests/tools/Pester.proj downloads, in
-        # the package folder its restore used (project.assets.json names it, whatever NUGET_PACKAGES or nuget.config say).
-        $project = Join-Path $RepoRoot 'tests/tools/Pester.proj'
-        Invoke-Native dotnet @('restore', $project, '-nologo', '-v', 'quiet')
-        $download = ([xml] (Get-Content -LiteralPath $project -Raw)).SelectSingleNode('//PackageDownload[@Include="Pester"]')
-        $version = $download.GetAttribute('Version').Trim('[', ']', ' ')
-        $assets = Get-Content -LiteralPath (Join-Path $RepoRoot 'tests/tools/obj/project.assets.json') -Raw | ConvertFrom-Json
-        foreach ($folder in @($assets.packageFolders.PSObject.Properties | ForEach-Object { $_.Name })) {
-            $manifest = Join-Path $folder (Join-Path 'pester' (Join-Path $version (Join-Path 'tools' 'Pester.psd1')))
-            if (Test-Path -LiteralPath $manifest) { return $manifest }
-        }
-        throw "Pester $version is not in the NuGet package folders after 'dotnet restore $project'."
-    }
-
     function Invoke-XUnitSuite {
         # Every xUnit suite; counts come from the TRX file each test project writes.
         $trxDir = Join-Path $TestResultsDir 'xunit'
@@ -165,8 +150,8 @@ param(
     }
 
     function Invoke-PesterSuite {
-        # Runs Pester in a child process (so the module is imported there, not in this session, and its files stay
-        # replaceable), and counts from its JUnit XML.
+        # Runs tests/tools/Invoke-PesterSuite.ps1 (it restores Pester 5.9.1 from NuGet) in a child process, so the module
+        # is imported there, not in this session, and its files stay replaceable; counts from its JUnit XML.
         $testPath = Join-Path $RepoRoot 'tests/pester'
         $tests = @(Get-ChildItem -LiteralPath $testPath -Filter '*.Tests.ps1' -Recurse -File -ErrorAction SilentlyContinue)
         $counts = @{ Passed = 0; Failed = 0; Skipped = 0 }
@@ -183,25 +168,11 @@ param(
         }
         $counts.Failed += $problems.Count
 
-        $pester = Get-PesterManifest
         $resultPath = Join-Path $TestResultsDir 'pester.junit.xml'
-        $runner = Join-Path $TestResultsDir 'run-pester.ps1'
-        Set-Content -LiteralPath $runner -Encoding UTF8 -Value @'
-param([string] $PesterManifest, [string] $TestPath, [string] $ResultPath)
-$ErrorActionPreference = 'Stop'
-Import-Module $PesterManifest -Force
-$config = New-PesterConfiguration
-$config.Run.Path = $TestPath
-$config.Output.Verbosity = 'Detailed'
-$config.TestResult.Enabled = $true
-# JUnit: its top-level 'errors' counts the files and blocks that failed to run (NUnit XML leaves some out).
-$config.TestResult.OutputFormat = 'JUnitXml'
-$config.TestResult.OutputPath = $ResultPath
-Invoke-Pester -Configuration $config
-'@
+        $runner = Join-Path $RepoRoot 'tests/tools/Invoke-PesterSuite.ps1'
         $shell = Get-ChildShell
         $shellArgs = @($shell.Prefix) + @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $runner,
-            '-PesterManifest', $pester, '-TestPath', $testPath, '-ResultPath', $resultPath)
+            '-TestPath', $testPath, '-ResultPath', $resultPath)
         Write-Host "> $($shell.FilePath) $($shellArgs -join ' ') (Pester, $($tests.Count) files)" -ForegroundColor Cyan
         & $shell.FilePath @shellArgs | Out-Host
         $exitCode = $LASTEXITCODE
