@@ -172,8 +172,8 @@ namespace VertexAI.Commands
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
 
-        /// <summary>The time limit of one attempt in seconds: the whole answer, or for a stream its first bytes (a stream may
-        /// then run as long as it keeps sending). Default 300.</summary>
+        /// <summary>How long to wait for the server, in seconds: for one attempt the whole answer; for a stream its start and
+        /// then every silence between two events (a stream that keeps sending may run as long as it needs). Default 300.</summary>
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;

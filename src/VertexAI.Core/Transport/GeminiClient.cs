@@ -156,7 +156,7 @@ namespace VertexAI
                         var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                         // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
                         using var abort = cancellationToken.Register(() => exchange.Response.Dispose());
-                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout, cancellationToken)
+                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, cancellationToken)
                             .GetAsyncEnumerator(cancellationToken);
                         try
                         {
@@ -286,7 +286,7 @@ namespace VertexAI
                 if (_logging) _options.Log.Verbose($"HTTP {status} after {sw.ElapsedMilliseconds} ms{(requestId is null ? "" : $" (request id {requestId})")}.");
                 if (response.IsSuccessStatusCode)
                 {
-                    // A stream may run for as long as it keeps sending; stalls are the idle timeout's business.
+                    // A stream may run for as long as it keeps sending; silences are bounded by the idle limit instead.
                     if (stream) attemptCts.CancelAfter(Timeout.InfiniteTimeSpan);
                     return new Exchange(request, response, attemptCts, requestId, attempt, token);
                 }
@@ -351,11 +351,20 @@ namespace VertexAI
 
         private GeminiApiException ConnectionFailure(Exception ex, int attempt)
         {
-            var what = ex is OperationCanceledException
-                ? FormattableString.Invariant($"no complete response within {_options.Timeout.TotalSeconds:0.#} s")
-                : "the connection failed: " + Innermost(ex).Message;
+            var host = _endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority);
+            if (ex is OperationCanceledException)
+            {
+                // Our own time limit fired: the server may well be reachable, only slow; saying "could not reach" misleads.
+                return new GeminiApiException(FormattableString.Invariant(
+                    $"No answer from Vertex AI at {host} within {_options.Timeout.TotalSeconds:0.#} s (the time limit of one attempt)."), innerException: ex)
+                {
+                    IsConnectionFailure = true,
+                    IsTimeout = true,
+                    Attempts = attempt,
+                };
+            }
             var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex) is not null;
-            return new GeminiApiException($"Could not reach Vertex AI at {_endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {what}"
+            return new GeminiApiException($"Could not reach Vertex AI at {host}: the connection failed: {Innermost(ex).Message}"
                 + (tls ? " The server's TLS certificate was not accepted; this client never skips certificate checks." : ""), innerException: ex)
             {
                 IsConnectionFailure = true,

@@ -12,7 +12,8 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/scenarios</c>: enqueues a scripted answer:
 /// <c>{"status":429,"body":"...","headers":{"Retry-After":"1"},"count":1}</c>, or
 /// <c>{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"...","asArray":false},"count":4}</c>, or
-/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream; any of them with
+/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", {"pauseMs":N}, ...],"done":true}</c> for a stream (a
+/// <c>pauseMs</c> element pauses it); any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// </list>
@@ -98,7 +99,10 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
 
         if (spec["events"] is JsonArray events)
         {
-            var steps = events.Select(e => SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString())).ToList();
+            // An element {"pauseMs":N} holds the stream back (a model that goes silent mid-answer); others are chunks.
+            var steps = events.Select(e => e is JsonObject o && o.Count == 1 && (int?)o["pauseMs"] is int pause
+                ? SseStep.Delay(TimeSpan.FromMilliseconds(pause))
+                : SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString())).ToList();
             if ((bool?)spec["done"] ?? true)
             {
                 steps.Add(SseStep.Done());
