@@ -257,7 +257,13 @@ namespace VertexAI
                 request.Headers.UserAgent.Add(s_userAgent);
                 if (_logging) _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
                     + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {attempt}).");
-                if (_logging) _options.Log.Debug($"Request body: {body.Length} bytes.");
+                if (_logging)
+                {
+                    // The JSON itself only when asked for (-Debug): shortening a large body costs time.
+                    _options.Log.Debug(_options.LogRequestBody && attempt == firstAttempt
+                        ? $"Request body ({body.Length} bytes):{Environment.NewLine}{RequestBodyLog.Describe(body)}"
+                        : $"Request body: {body.Length} bytes.");
+                }
                 var sw = Stopwatch.StartNew();
 
                 HttpResponseMessage response;

@@ -36,6 +36,12 @@ namespace VertexAI
         /// <summary>Retry rules.</summary>
         public RetryPolicy Retry { get; set; } = new RetryPolicy();
 
+        /// <summary>
+        /// Whether the debug log gets the request JSON (indented, media shortened by <see cref="RequestBodyLog"/>) rather
+        /// than only its size. Off by default: it costs a parse of every body.
+        /// </summary>
+        public bool LogRequestBody { get; set; }
+
         /// <summary>Where verbose and debug messages go.</summary>
         public IGeminiLog Log { get; set; } = NullGeminiLog.Instance;
     }
