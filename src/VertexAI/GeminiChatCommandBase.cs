@@ -501,8 +501,9 @@ namespace VertexAI.Commands
         private bool DebugWanted()
         {
             if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)) return debug is SwitchParameter sw ? sw.IsPresent : LanguagePrimitives.IsTrue(debug);
-            var preference = GetVariableValue("DebugPreference");
-            return preference is ActionPreference action ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore : false;
+            // A local "$DebugPreference = 'Continue'" is a plain string, not an ActionPreference: convert it.
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("DebugPreference"), out var action)
+                && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
         }
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.
