@@ -12,13 +12,7 @@ Describe 'Reliability of the chat cmdlets' {
             '*-Gemini*:Project'     = 'test-project'
             '*-Gemini*:Location'    = 'us-central1'
         }
-    }
 
-    AfterAll {
-        Stop-VertexEmulator -Emulator $emulator
-    }
-
-    BeforeAll {
         function Get-BatchProgress([scriptblock] $Script) {
             # A PowerShell of its own (same process, new runspace), so that its progress stream can be read.
             $common = @{ BaseUri = $emulator.BaseUri; AccessToken = $emulator.Token; Project = 'test-project'; Location = 'us-central1' }
@@ -34,6 +28,10 @@ Describe 'Reliability of the chat cmdlets' {
                 $ps.Dispose()
             }
         }
+    }
+
+    AfterAll {
+        Stop-VertexEmulator -Emulator $emulator
     }
 
     BeforeEach {
