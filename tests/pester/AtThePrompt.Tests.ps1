@@ -380,7 +380,7 @@ Describe 'At the prompt' {
             $debug = (@($records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message) -join "`n"
             $debug | Should -Match '"role": "user"'
             $debug | Should -Match '"text": "Describe"'
-            $debug | Should -Match 'data:image/png;base64,iVBOR…\(\d+ bytes\)'
+            $debug | Should -Match ('data:image/png;base64,iVBOR' + [char]0x2026 + '\(\d+ bytes\)')
             $debug | Should -Not -Match ([regex]::Escape($emulator.Token))
             $debug | Should -Not -Match 'Bearer'
         }
