@@ -25,6 +25,11 @@ namespace VertexAI.Commands
                 // In a batch, say which input failed: the others go on.
                 message = string.Format(CultureInfo.InvariantCulture, "Input '{0}': {1}", input.Length <= 60 ? input : input.Substring(0, 57) + "...", message);
             }
+            if (exception.IsTimeout)
+            {
+                // The one line a person reads must name the cure; RecommendedAction is not shown by default.
+                message += " Allow more time with -TimeoutSec.";
+            }
             if (exception.Attempts > 1)
             {
                 message += string.Format(CultureInfo.InvariantCulture, " (gave up after {0} attempts)", exception.Attempts);
@@ -74,6 +79,7 @@ namespace VertexAI.Commands
             {
                 return status >= 200 && status < 300 ? "Gemini.InvalidResponse" : "Gemini." + status.ToString(CultureInfo.InvariantCulture);
             }
+            if (exception.IsTimeout) return "Gemini.Timeout";
             if (exception is GeminiStreamException) return "Gemini.StreamBroken";
             return exception.IsConnectionFailure ? "Gemini.ConnectionFailure" : "Gemini.RequestFailed";
         }
@@ -115,6 +121,7 @@ namespace VertexAI.Commands
                     return ErrorCategory.ResourceUnavailable;
             }
 
+            if (exception.IsTimeout) return ErrorCategory.OperationTimeout;
             if (exception is GeminiStreamException) return ErrorCategory.InvalidResult;
             return exception.IsConnectionFailure ? ErrorCategory.ConnectionError : ErrorCategory.NotSpecified;
         }
@@ -131,6 +138,9 @@ namespace VertexAI.Commands
                     return "Check that the Vertex AI API is enabled in the project and that the credential has the Vertex AI User role (roles/aiplatform.user) there.";
                 case ErrorCategory.ObjectNotFound:
                     return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global).";
+                case ErrorCategory.OperationTimeout when exception.IsTimeout:
+                    // Our own limit ran out: the server was slow (or went silent mid-stream), not necessarily unreachable.
+                    return "Allow more time with -TimeoutSec (e.g. -TimeoutSec 600): it bounds the wait for an answer and, with -Stream or Get-GeminiStream, each silence between parts of the answer.";
                 case ErrorCategory.OperationTimeout:
                     return "Retry. For long answers use -Stream or Get-GeminiStream, or lower -MaxTokens.";
                 case ErrorCategory.LimitsExceeded:

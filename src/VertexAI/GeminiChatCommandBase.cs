@@ -180,8 +180,8 @@ namespace VertexAI.Commands
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
 
-        /// <summary>The time limit of one attempt in seconds: the whole answer, or for a stream its first bytes (a stream may
-        /// then run as long as it keeps sending). Default 300.</summary>
+        /// <summary>How long to wait for the server, in seconds: for one attempt the whole answer; for a stream its start and
+        /// then every silence between two events (a stream that keeps sending may run as long as it needs). Default 300.</summary>
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
@@ -338,7 +338,11 @@ namespace VertexAI.Commands
         /// Writes a completion tagged with the prompt it answers (an <c>Input</c> note property); when its JSON answer could not
         /// be parsed, first a non-terminating error that keeps the raw text.
         /// </summary>
-        protected void WriteCompletion(ChatCompletion completion, object? input = null)
+        /// <param name="completion">The completion.</param>
+        /// <param name="input">The prompt it answers.</param>
+        /// <param name="streamedIn">For an answer already written to the host as it streamed: how long it took. The completion
+        /// then gets the type name <c>VertexAI.ChatCompletion#Streamed</c> (a one-line summary view) and a <c>Duration</c>.</param>
+        protected void WriteCompletion(ChatCompletion completion, object? input = null, TimeSpan? streamedIn = null)
         {
             if (completion.ParseError is { } parseError)
             {
@@ -349,7 +353,27 @@ namespace VertexAI.Commands
             }
             var output = PSObject.AsPSObject(completion);
             if (input is not null && output.Properties["Input"] is null) output.Properties.Add(new PSNoteProperty("Input", input));
+            if (streamedIn is TimeSpan duration)
+            {
+                output.TypeNames.Insert(0, StreamedTypeName);
+                if (output.Properties["Duration"] is null) output.Properties.Add(new PSNoteProperty("Duration", duration));
+            }
             WriteObject(output);
+            WarnAboutEnding(completion);
+        }
+
+        /// <summary>The type name of a completion whose text was streamed to the host (its default view is a summary).</summary>
+        internal const string StreamedTypeName = "VertexAI.ChatCompletion#Streamed";
+
+        /// <summary>
+        /// Warns, in one line, when the answer did not end by itself: cut at the token limit, blocked by the safety filters
+        /// (with the block reason and ratings the server sent), or missing. The completion and its text are still written.
+        /// </summary>
+        protected void WarnAboutEnding(ChatCompletion? completion)
+        {
+            if (completion is null) return;
+            var warning = AnswerEnding.Describe(completion, Template.MaxTokens);
+            if (warning is not null) WriteWarning(warning);
         }
 
         private void Collect(ChatMessage[]? messages)
@@ -492,6 +516,7 @@ namespace VertexAI.Commands
                     Endpoint = endpoint,
                     TokenSource = new ReportingTokenSource(tokens),
                     Log = new CmdletLog(this),
+                    LogRequestBody = DebugWanted(),
                     Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
                     Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
                     Proxy = Proxy ?? context.Proxy,
@@ -502,6 +527,15 @@ namespace VertexAI.Commands
                 ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
                 throw; // not reached
             }
+        }
+
+        // -Debug, or $DebugPreference set to show debug records: then the request JSON is worth building.
+        private bool DebugWanted()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)) return debug is SwitchParameter sw ? sw.IsPresent : LanguagePrimitives.IsTrue(debug);
+            // A local "$DebugPreference = 'Continue'" is a plain string, not an ActionPreference: convert it.
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("DebugPreference"), out var action)
+                && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
         }
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.

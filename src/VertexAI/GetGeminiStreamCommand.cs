@@ -5,7 +5,8 @@ namespace VertexAI.Commands
     /// <summary>
     /// <para>Streams a Gemini answer: writes each chunk to the pipeline the moment it arrives.</para>
     /// <para>Takes the same parameters and pipeline input as Invoke-GeminiChat. -TextOnly writes the
-    /// chunks' non-empty text instead of the chunk objects.</para>
+    /// chunks' non-empty text instead of the chunk objects. Each chunk carries the prompt it answers in an Input note
+    /// property; an answer cut at the token limit or blocked ends with a warning that says so.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GeminiStream")]
     [OutputType(typeof(ChatCompletionChunk), typeof(string))]
@@ -19,16 +20,21 @@ namespace VertexAI.Commands
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
         {
             var textOnly = TextOnly.IsPresent;
-            Call(token => ChatCalls.StreamAsync(client, request, chunk =>
+            var input = CurrentPrompt;
+            var completion = Call(token => ChatCalls.StreamAsync(client, request, chunk =>
             {
                 if (!textOnly)
                 {
-                    PostObject(chunk);
+                    // Tagged with the prompt it answers, as Invoke-GeminiChat tags completions: several streams can be told apart.
+                    var output = PSObject.AsPSObject(chunk);
+                    if (input is not null) output.Properties.Add(new PSNoteProperty("Input", input));
+                    PostObject(output);
                     return;
                 }
                 var text = chunk.AnswerText;
                 if (!string.IsNullOrEmpty(text)) PostObject(text);
             }, token), target);
+            WarnAboutEnding(completion);
         }
     }
 }

@@ -21,7 +21,8 @@ namespace VertexAI.Commands
         private ConsoleColor? _background;
 
         /// <summary>Streams the answer: its text goes to the host as it arrives (an information record tagged PSHOST,
-        /// like Write-Host), then the assembled completion is output.</summary>
+        /// like Write-Host), then the assembled completion is output; at the prompt it shows as a one-line summary (finish
+        /// reason, tokens, time), so the answer is not shown twice.</summary>
         [Parameter]
         public SwitchParameter Stream { get; set; }
 
@@ -150,7 +151,7 @@ namespace VertexAI.Commands
             }
             if (completion is null) return;
             if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
-            WriteCompletion(completion, CurrentPrompt);
+            WriteCompletion(completion, CurrentPrompt, Stream.IsPresent ? _streamedIn : null);
         }
 
         // One outcome of the batch, on the pipeline thread.
@@ -218,9 +219,11 @@ namespace VertexAI.Commands
             }
             else
             {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
                 completion = Call(async token =>
                 {
                     var wroteText = false;
+                    var inThought = false;
                     try
                     {
                         return await ChatCalls.StreamAsync(client, request, chunk =>
@@ -230,11 +233,18 @@ namespace VertexAI.Commands
                             if (!string.IsNullOrEmpty(thought))
                             {
                                 wroteText = true;
+                                inThought = true;
                                 Post(() => WriteHost(thought!, noNewLine: true, dimmed: true));
                             }
                             var text = chunk.AnswerText;
                             if (string.IsNullOrEmpty(text)) return;
                             wroteText = true;
+                            if (inThought)
+                            {
+                                // The answer starts on its own line, apart from the dimmed thoughts before it.
+                                inThought = false;
+                                Post(() => WriteHost(string.Empty, noNewLine: false));
+                            }
                             Post(() => WriteHost(text!, noNewLine: true));
                         }, token, bindResultType: false).ConfigureAwait(false);
                     }
@@ -244,6 +254,7 @@ namespace VertexAI.Commands
                         if (wroteText) Post(() => WriteHost(string.Empty, noNewLine: false));
                     }
                 }, target);
+                _streamedIn = watch.Elapsed;
             }
             // A typed answer is made here, on the pipeline thread: PowerShell classes belong to this runspace.
             if (completion is not null) StructuredOutput.BindResultType(request.ResponseFormat, completion);
@@ -251,6 +262,9 @@ namespace VertexAI.Commands
         }
 
         private int _saved;
+
+        // How long the last streamed answer took: its text is already on screen, so it is written with a summary view.
+        private TimeSpan? _streamedIn;
 
         private void SaveMedia(ChatCompletion completion)
         {

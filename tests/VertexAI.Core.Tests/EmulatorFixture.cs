@@ -15,7 +15,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     /// <summary>A client for the emulator; fast retries so fault tests take milliseconds.</summary>
     public GeminiClient Client(string location = "us-central1", string version = "v1", string? endpointId = null, string? model = "gemini-2.0-flash-001",
-        IAccessTokenSource? tokens = null, RetryPolicy? retry = null, IGeminiLog? log = null, TimeSpan? idleTimeout = null)
+        IAccessTokenSource? tokens = null, RetryPolicy? retry = null, IGeminiLog? log = null, TimeSpan? idleTimeout = null,
+        TimeSpan? timeout = null)
     {
         var endpoint = VertexEndpoint.Resolve(new EndpointSettings
         {
@@ -32,7 +33,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
             TokenSource = tokens ?? new StaticTokenSource(Emulator.DefaultToken),
             Retry = retry ?? new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) },
             Log = log ?? NullGeminiLog.Instance,
-            StreamIdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(1),
+            // With a timeout given and no idle limit, the stream's silences are bounded by the timeout (the default).
+            StreamIdleTimeout = idleTimeout ?? (timeout is null ? TimeSpan.FromMinutes(1) : null),
+            Timeout = timeout ?? TimeSpan.FromMinutes(5),
         });
     }
 

@@ -134,8 +134,40 @@ public class StreamingTests : IClassFixture<EmulatorFixture>
         _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("a")), SseStep.WaitFor(never.Task)));
         var client = _f.Client(idleTimeout: TimeSpan.FromMilliseconds(300));
         var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => client.StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
-        Assert.Contains("stalled", ex.Message);
+        Assert.Contains("went silent", ex.Message);
+        Assert.True(ex.IsTimeout);
         Assert.Equal(1, ex.ChunksReceived);
+    }
+
+    [Fact]
+    public async Task Without_an_idle_limit_the_timeout_bounds_the_silence_after_the_first_chunk()
+    {
+        var never = new TaskCompletionSource();
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("a")), SseStep.WaitFor(never.Task)));
+        var client = _f.Client(retry: RetryPolicy.None, timeout: TimeSpan.FromSeconds(1));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => client.StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"the silent stream was given up after {sw.Elapsed}");
+        Assert.True(ex.IsTimeout);
+        Assert.Contains("no event for 1 s", ex.Message);
+        Assert.Equal("a", ex.PartialCompletion?.Content);
+    }
+
+    [Fact]
+    public async Task A_stream_that_keeps_sending_may_run_longer_than_the_timeout()
+    {
+        var steps = new List<SseStep>();
+        for (var i = 0; i < 6; i++)
+        {
+            steps.Add(SseStep.Data(ChunkJson(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            steps.Add(SseStep.Delay(TimeSpan.FromMilliseconds(400)));
+        }
+        steps.Add(SseStep.Data("""{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""));
+        steps.Add(SseStep.Done());
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(steps));
+        var client = _f.Client(retry: RetryPolicy.None, timeout: TimeSpan.FromSeconds(1));
+        var completion = await client.StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { });
+        Assert.Equal("012345", completion.Content);
     }
 
     [Fact]

@@ -105,6 +105,19 @@ public class TransportTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task A_slow_answer_is_reported_as_a_timeout_not_as_an_unreachable_server()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.Delay(TimeSpan.FromSeconds(4), Scenario.Respond(200, "{}")));
+        var client = _f.Client(retry: RetryPolicy.None, timeout: TimeSpan.FromSeconds(1));
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("slow")));
+        Assert.True(ex.IsTimeout);
+        Assert.True(ex.IsConnectionFailure);
+        Assert.Contains("No answer from Vertex AI", ex.Message);
+        Assert.Contains("within 1 s", ex.Message);
+        Assert.DoesNotContain("Could not reach", ex.Message);
+    }
+
+    [Fact]
     public async Task Validation_errors_from_the_server_are_not_retried()
     {
         _f.Emulator.ClearLog();

@@ -52,7 +52,8 @@ public sealed class FormatFileTests(ModuleFixture module)
         Assert.NotNull(module.CoreAssembly);
         var typeNames = Load().Descendants("TypeName").Select(t => t.Value.Trim()).Distinct().ToList();
         Assert.NotEmpty(typeNames);
-        Assert.All(typeNames, name => Assert.True(module.CoreAssembly!.GetType(name) is not null, $"The format file names {name}, which VertexAI.Core does not define."));
+        // "Type#Variant" (e.g. VertexAI.ChatCompletion#Streamed) is a PSTypeName the cmdlets add to an object of Type.
+        Assert.All(typeNames, name => Assert.True(module.CoreAssembly!.GetType(name.Split('#')[0]) is not null, $"The format file names {name}, which VertexAI.Core does not define."));
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class FormatFileTests(ModuleFixture module)
         Assert.NotNull(module.CoreAssembly);
         Assert.All(Views(), v =>
         {
-            var types = v.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => module.CoreAssembly!.GetType(t.Value.Trim())).OfType<Type>().ToList();
+            var types = v.Element("ViewSelectedBy")!.Elements("TypeName").Select(t => module.CoreAssembly!.GetType(t.Value.Trim().Split('#')[0])).OfType<Type>().ToList();
             foreach (var property in v.Descendants("PropertyName").Select(p => p.Value.Trim()))
             {
                 Assert.All(types, t => Assert.True(t.GetProperty(property, BindingFlags.Public | BindingFlags.Instance) is not null,

@@ -169,6 +169,35 @@ public sealed partial class HelpCoverageTests(ModuleFixture module)
     }
 
     [Fact]
+    public void SwitchesReadLikePowerShellsOwnHelp()
+    {
+        // As PowerShell's own MAML (and platyPS) write it: a switch in a syntax item has no parameterValue, so Get-Help
+        // shows [-Stream] rather than [-Stream <SwitchParameter>]; its parameters-section entry names SwitchParameter.
+        // Every other syntax parameter has a value.
+        Assert.All(module.Cmdlets, c =>
+        {
+            var command = Command(c);
+            foreach (var parameter in c.Parameters.Where(p => !p.IsHidden))
+            {
+                var isSwitch = parameter.Type.FullName == "System.Management.Automation.SwitchParameter";
+                foreach (var item in MamlHelp.SyntaxItems(command))
+                {
+                    var p = item.Elements(MamlHelp.Command + "parameter").SingleOrDefault(e => MamlHelp.Name(e) == parameter.Name);
+                    if (p is null) continue;
+                    var values = p.Elements(MamlHelp.Command + "parameterValue").Count();
+                    Assert.True(isSwitch ? values == 0 : values == 1,
+                        $"-{parameter.Name} of {c} has {values} parameterValue(s) in a syntax item; a {(isSwitch ? "switch has none" : "parameter that takes a value has one")}.");
+                }
+                if (!isSwitch) continue;
+                var help = MamlHelp.ParameterSection(command).Single(e => MamlHelp.Name(e) == parameter.Name);
+                var value = help.Element(MamlHelp.Command + "parameterValue");
+                Assert.True(value is not null && value.Value.Trim() == "SwitchParameter" && (string?)value.Attribute("required") == "false",
+                    $"-{parameter.Name} of {c}: the parameters section needs <command:parameterValue required=\"false\">SwitchParameter</command:parameterValue>.");
+            }
+        });
+    }
+
+    [Fact]
     public void ValidateSetValuesAreListedInTheSyntax()
     {
         Assert.All(module.Cmdlets, c =>

@@ -118,7 +118,10 @@ Describe 'Reliability of the chat cmdlets' {
             Invoke-GeminiChat 'slow' -TimeoutSec 1 -MaxRetries 0 -ErrorVariable errors -ErrorAction SilentlyContinue
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 2.8
             $errors | Should -HaveCount 1
-            "$($errors[0].Exception.Message)" | Should -BeLike '*no complete response within 1 s*'
+            "$($errors[0].Exception.Message)" | Should -BeLike '*No answer from Vertex AI*within 1 s*'
+            "$($errors[0])" | Should -BeLike '*-TimeoutSec*'
+            "$($errors[0])" | Should -Not -BeLike '*Could not reach*'
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.Timeout*'
         }
 
         It 'streams with retries before the first chunk only' {

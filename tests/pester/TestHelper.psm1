@@ -300,6 +300,25 @@ function Clear-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/scenarios' | Out-Null
 }
 
+function Add-EmulatorStream {
+    <#
+    Queues one scripted event stream: each element of -Event is a chunk (JSON text or an object) or an integer, a
+    pause of that many milliseconds (a model that goes silent mid-answer). [DONE] ends it unless -NoDone.
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [object[]] $Event,
+        [switch] $NoDone
+    )
+    $events = foreach ($e in $Event) {
+        if ($e -is [int]) { @{ pauseMs = $e } } else { $e }
+    }
+    $spec = @{ events = @($events); done = (-not $NoDone) }
+    $json = ConvertTo-Json -InputObject $spec -Depth 20 -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
+}
+
 function Get-RateLimitPlan {
     <#
     How many attempts one request makes against a 429 and how to call for it. The client retries transient failures
@@ -430,7 +449,7 @@ function New-TestPng {
     $Path
 }
 
-Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
     Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,

@@ -66,6 +66,12 @@ namespace VertexAI
         /// <summary>Whether the request never got an HTTP answer (refused, reset, timed out).</summary>
         public bool IsConnectionFailure { get; set; }
 
+        /// <summary>
+        /// Whether the client's own time limit ran out: no answer within the timeout, or a stream silent for that long.
+        /// The server may be reachable but slow, so the cure is more time rather than a network check.
+        /// </summary>
+        public bool IsTimeout { get; set; }
+
         /// <summary>Whether the TLS handshake failed (e.g. an untrusted or mismatched certificate); never retried, never bypassed.</summary>
         public bool IsTlsFailure { get; set; }
 
@@ -93,6 +99,7 @@ namespace VertexAI
             copy.ResponseBody = R(ResponseBody);
             copy.IsConnectionFailure = IsConnectionFailure;
             copy.IsTlsFailure = IsTlsFailure;
+            copy.IsTimeout = IsTimeout;
             return copy;
         }
 

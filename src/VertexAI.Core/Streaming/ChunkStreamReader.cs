@@ -69,7 +69,9 @@ namespace VertexAI.Streaming
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        throw Broken(FormattableString.Invariant($"The stream stalled: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
+                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
+                        stalled.IsTimeout = true;
+                        throw stalled;
                     }
                     catch (EventTooLargeException ex)
                     {

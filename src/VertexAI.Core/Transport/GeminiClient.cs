@@ -156,7 +156,7 @@ namespace VertexAI
                         var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);
                         // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
                         using var abort = cancellationToken.Register(() => exchange.Response.Dispose());
-                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout, cancellationToken)
+                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, cancellationToken)
                             .GetAsyncEnumerator(cancellationToken);
                         try
                         {
@@ -257,7 +257,13 @@ namespace VertexAI
                 request.Headers.UserAgent.Add(s_userAgent);
                 if (_logging) _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
                     + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {attempt}).");
-                if (_logging) _options.Log.Debug($"Request body: {body.Length} bytes.");
+                if (_logging)
+                {
+                    // The JSON itself only when asked for (-Debug): shortening a large body costs time.
+                    _options.Log.Debug(_options.LogRequestBody && attempt == firstAttempt
+                        ? $"Request body ({body.Length} bytes):{Environment.NewLine}{RequestBodyLog.Describe(body)}"
+                        : $"Request body: {body.Length} bytes.");
+                }
                 var sw = Stopwatch.StartNew();
 
                 HttpResponseMessage response;
@@ -286,7 +292,7 @@ namespace VertexAI
                 if (_logging) _options.Log.Verbose($"HTTP {status} after {sw.ElapsedMilliseconds} ms{(requestId is null ? "" : $" (request id {requestId})")}.");
                 if (response.IsSuccessStatusCode)
                 {
-                    // A stream may run for as long as it keeps sending; stalls are the idle timeout's business.
+                    // A stream may run for as long as it keeps sending; silences are bounded by the idle limit instead.
                     if (stream) attemptCts.CancelAfter(Timeout.InfiniteTimeSpan);
                     return new Exchange(request, response, attemptCts, requestId, attempt, token);
                 }
@@ -351,11 +357,20 @@ namespace VertexAI
 
         private GeminiApiException ConnectionFailure(Exception ex, int attempt)
         {
-            var what = ex is OperationCanceledException
-                ? FormattableString.Invariant($"no complete response within {_options.Timeout.TotalSeconds:0.#} s")
-                : "the connection failed: " + Innermost(ex).Message;
+            var host = _endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority);
+            if (ex is OperationCanceledException)
+            {
+                // Our own time limit fired: the server may well be reachable, only slow; saying "could not reach" misleads.
+                return new GeminiApiException(FormattableString.Invariant(
+                    $"No answer from Vertex AI at {host} within {_options.Timeout.TotalSeconds:0.#} s (the time limit of one attempt)."), innerException: ex)
+                {
+                    IsConnectionFailure = true,
+                    IsTimeout = true,
+                    Attempts = attempt,
+                };
+            }
             var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex) is not null;
-            return new GeminiApiException($"Could not reach Vertex AI at {_endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority)}: {what}"
+            return new GeminiApiException($"Could not reach Vertex AI at {host}: the connection failed: {Innermost(ex).Message}"
                 + (tls ? " The server's TLS certificate was not accepted; this client never skips certificate checks." : ""), innerException: ex)
             {
                 IsConnectionFailure = true,

@@ -26,11 +26,21 @@ namespace VertexAI
         /// <summary>Limit for one attempt: the whole response, or for a stream its headers. Default 5 minutes.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>Longest silence allowed between two stream events before the stream counts as stalled. Default 2 minutes.</summary>
-        public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+        /// <summary>
+        /// Longest silence allowed between two stream events (and before the first) before the stream counts as stalled.
+        /// Null (the default) uses <see cref="Timeout"/>, so one limit bounds every wait for the server while a stream that
+        /// keeps sending may run as long as it needs.
+        /// </summary>
+        public TimeSpan? StreamIdleTimeout { get; set; }
 
         /// <summary>Retry rules.</summary>
         public RetryPolicy Retry { get; set; } = new RetryPolicy();
+
+        /// <summary>
+        /// Whether the debug log gets the request JSON (indented, media shortened by <see cref="RequestBodyLog"/>) rather
+        /// than only its size. Off by default: it costs a parse of every body.
+        /// </summary>
+        public bool LogRequestBody { get; set; }
 
         /// <summary>Where verbose and debug messages go.</summary>
         public IGeminiLog Log { get; set; } = NullGeminiLog.Instance;

@@ -12,8 +12,8 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/scenarios</c>: enqueues a scripted answer:
 /// <c>{"status":429,"body":"...","headers":{"Retry-After":"1"},"count":1}</c>, or
 /// <c>{"googleError":{"status":429,"googleStatus":"RESOURCE_EXHAUSTED","message":"...","asArray":false},"count":4}</c>, or
-/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", ...],"done":true}</c> for a stream (<c>"eventDelayMs":N</c>
-/// waits N ms between its events); any of them with
+/// <c>{"drop":true}</c>, or <c>{"events":["{chunk json}", {"pauseMs":N}, ...],"done":true}</c> for a stream (a
+/// <c>pauseMs</c> element pauses it; <c>"eventDelayMs":N</c> waits N ms between all its events); any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
@@ -124,11 +124,17 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
 
         if (spec["events"] is JsonArray events)
         {
-            var steps = new List<SseStep>();
-            // "eventDelayMs" paces the stream (a slow model that is still sending), e.g. for Ctrl+C during an answer.
+            // An element {"pauseMs":N} holds the stream back (a model that goes silent mid-answer); others are chunks.
+            // "eventDelayMs" paces the whole stream (a slow model that is still sending), e.g. for Ctrl+C during an answer.
             var pace = (int?)spec["eventDelayMs"] is int gap && gap > 0 ? TimeSpan.FromMilliseconds(gap) : (TimeSpan?)null;
+            var steps = new List<SseStep>();
             foreach (var e in events)
             {
+                if (e is JsonObject o && o.Count == 1 && (int?)o["pauseMs"] is int pause)
+                {
+                    steps.Add(SseStep.Delay(TimeSpan.FromMilliseconds(pause)));
+                    continue;
+                }
                 if (pace is { } p && steps.Count > 0) steps.Add(SseStep.Delay(p));
                 steps.Add(SseStep.Data(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e!.ToJsonString()));
             }
