@@ -74,7 +74,9 @@ Describe 'Views of the module''s objects (VertexAI.format.ps1xml)' {
         It 'renders an empty completion' {
             $out = Format-AllViews (New-ModelObject ChatCompletion) 'VertexAI.ChatCompletion', 'VertexAI.ChatCompletion.List', 'VertexAI.ChatCompletion.Table'
             $out -join "`n" | Should -Not -Match '#ERR'
-            $out[1] | Should -Match 'ToolCalls'
+            # The list view names its items and leaves out those with nothing to show (no tool calls here).
+            $out[1] | Should -Match 'FinishReason'
+            $out[1] | Should -Not -Match 'ToolCalls'
         }
 
         It 'renders every chunk view' {
@@ -94,7 +96,7 @@ Describe 'Views of the module''s objects (VertexAI.format.ps1xml)' {
             $tool | Format-Table -DisplayError | Out-String | Should -Match 'add_numbers\s+Adds two numbers'
             $call = New-ModelObject ToolCall
             $call.Id = 'c1'; $call.Function.Name = 'add_numbers'; $call.Function.Arguments = '{"a":1}'
-            $call | Format-Table -DisplayError | Out-String | Should -Match 'c1\s+add_numbers\s+\{"a":1\}'
+            $call | Format-Table -DisplayError | Out-String | Should -Match 'add_numbers\s+\{"a":1\}\s+c1'
             New-ModelObject ToolCall | Format-Table -DisplayError | Out-String | Should -Not -Match '#ERR'
             $usage = New-ModelObject Usage
             $usage.PromptTokens = 7
