@@ -13,7 +13,7 @@ namespace VertexAI
     {
         /// <summary>
         /// The JSON schema of <paramref name="type"/>: strings (also char, Guid, dates, URIs), integers, numbers, booleans,
-        /// enums (<c>enum</c> of the names), arrays and lists (<c>items</c>), nullable value types (<c>["t", "null"]</c>),
+        /// enums (<c>enum</c> of the names), arrays and lists (<c>items</c>), nullable value types (<c>"nullable": true</c>, as OpenAPI 3.0 has it),
         /// and classes as objects of their public instance properties with a setter (every property required, except
         /// nullable value types). A type that contains itself is refused.
         /// </summary>
@@ -169,7 +169,8 @@ namespace VertexAI
             if (underlying is not null)
             {
                 var inner = Describe(underlying, stack, path);
-                if (inner.TryGetValue("type", out var t) && t is string name) inner["type"] = new object?[] { name, "null" };
+                // Vertex's Schema is OpenAPI 3.0: null is "nullable": true, never a ["t", "null"] type array.
+                if (inner.ContainsKey("type")) inner["nullable"] = true;
                 return inner;
             }
             if (ScalarSchema(type) is { } scalar) return scalar;

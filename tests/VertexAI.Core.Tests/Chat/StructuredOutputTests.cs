@@ -44,7 +44,7 @@ public class StructuredOutputTests : IClassFixture<EmulatorFixture>
             """
             {"type":"object","properties":{
               "Name":{"type":"string"},"Age":{"type":"integer"},"Height":{"type":"number"},"Active":{"type":"boolean"},
-              "Mood":{"type":"string","enum":["Happy","Sad"]},"Rank":{"type":["integer","null"]},
+              "Mood":{"type":"string","enum":["Happy","Sad"]},"Rank":{"type":"integer","nullable":true},
               "Tags":{"type":"array","items":{"type":"string"}},
               "Addresses":{"type":"array","items":{"type":"object","properties":{"City":{"type":"string"}},"required":["City"]}},
               "Home":{"type":"object","properties":{"City":{"type":"string"}},"required":["City"]}},
