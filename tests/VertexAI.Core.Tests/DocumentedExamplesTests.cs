@@ -9,12 +9,12 @@ namespace VertexAI.Core.Tests;
 /// Every request example of the source documents (../shared/spec), sent through the core: the emulator's log must
 /// show the documented URL path and body.
 /// </summary>
-public class DocumentedExamplesTests : IClassFixture<EmulatorFixture>
+public class DocumentedExamplesTests : ScriptedEmulatorTests
 {
     private const string Story = "Write a story about a magic backpack.";
     private readonly EmulatorFixture _f;
 
-    public DocumentedExamplesTests(EmulatorFixture f) => _f = f;
+    public DocumentedExamplesTests(EmulatorFixture f) : base(f) => _f = f;
 
     private async Task<RecordedRequest> SendAsync(GeminiClient client, ChatRequest request, bool stream)
     {
