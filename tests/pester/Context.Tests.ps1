@@ -208,7 +208,7 @@ Describe 'Checked before sending' {
     }
 
     It 'sends a valid -ResponseSchema' {
-        Invoke-GeminiChat 'Describe' -ResponseSchema @{ type = 'object'; properties = @{ name = @{ type = 'string' }; age = @{ type = @('integer', 'null') } } } | Out-Null
+        Invoke-GeminiChat 'Describe' -ResponseSchema @{ type = 'object'; properties = @{ name = @{ type = 'string' }; age = @{ type = 'integer'; nullable = $true } } } | Out-Null
         (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.schema.properties.name.type | Should -Be 'string'
     }
 }

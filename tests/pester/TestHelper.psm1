@@ -300,20 +300,6 @@ function Clear-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/scenarios' | Out-Null
 }
 
-function Get-RateLimitPlan {
-    <#
-    How many attempts one request makes against a 429 and how to call for it. The client retries transient failures
-    (default: 3 retries, so 4 attempts); when the cmdlets offer -MaxRetries, pass 0 and expect one attempt. Queue
-    exactly Attempts scenarios so that none is left over for the next test.
-    #>
-    [CmdletBinding()]
-    param([string] $CommandName = 'Invoke-GeminiChat')
-    if ((Get-Command $CommandName).Parameters.ContainsKey('MaxRetries')) {
-        return [pscustomobject]@{ Attempts = 1; Splat = @{ MaxRetries = 0 } }
-    }
-    [pscustomobject]@{ Attempts = 4; Splat = @{} }
-}
-
 function Get-RateLimitBody {
     <# Google's 429 body, as Vertex AI sends it. #>
     '{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}'
@@ -433,5 +419,5 @@ function New-TestPng {
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng
