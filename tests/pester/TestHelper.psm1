@@ -300,6 +300,24 @@ function Clear-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/scenarios' | Out-Null
 }
 
+function New-TestToolCallMessage {
+    <#
+    The assistant message that made a tool call, for tests that send its result: a tool result must answer a call of an
+    earlier assistant message, or Vertex (and the emulator) refuse the request.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Id, [string] $Name = 'get_weather', [string] $Arguments = '{}')
+    $call = New-Object VertexAI.ToolCall
+    $call.Id = $Id
+    $call.Function.Name = $Name
+    $call.Function.Arguments = $Arguments
+    $message = New-Object VertexAI.ChatMessage
+    $message.Role = 'assistant'
+    $message.ToolCalls = New-Object 'System.Collections.Generic.List[VertexAI.ToolCall]'
+    $message.ToolCalls.Add($call)
+    $message
+}
+
 function Get-RateLimitBody {
     <# Google's 429 body, as Vertex AI sends it. #>
     '{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}'
@@ -419,5 +437,5 @@ function New-TestPng {
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Get-RateLimitBody, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng
