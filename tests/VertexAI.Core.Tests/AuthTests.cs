@@ -7,11 +7,11 @@ using Xunit;
 namespace VertexAI.Core.Tests;
 
 /// <summary>Real Google.Apis.Auth flows against the emulator's OAuth and metadata token routes.</summary>
-public class AuthTests : IClassFixture<EmulatorFixture>
+public class AuthTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public AuthTests(EmulatorFixture f) => _f = f;
+    public AuthTests(EmulatorFixture f) : base(f) => _f = f;
 
     private static string BearerOf(VertexAI.Emulator.RecordedRequest r) => r.Headers["Authorization"].Substring("Bearer ".Length);
 
@@ -164,11 +164,11 @@ public class AuthTests : IClassFixture<EmulatorFixture>
 public class AdcCollection { }
 
 [Collection("ADC")]
-public class ApplicationDefaultCredentialsTests : IClassFixture<EmulatorFixture>
+public class ApplicationDefaultCredentialsTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public ApplicationDefaultCredentialsTests(EmulatorFixture f) => _f = f;
+    public ApplicationDefaultCredentialsTests(EmulatorFixture f) : base(f) => _f = f;
 
     [Fact]
     public async Task GOOGLE_APPLICATION_CREDENTIALS_is_found_by_ADC_and_its_token_used()
@@ -185,7 +185,10 @@ public class ApplicationDefaultCredentialsTests : IClassFixture<EmulatorFixture>
             var client = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint });
             for (var i = 0; i < 3; i++) Assert.Equal("Echo: adc" + i, (await client.CompleteAsync(EmulatorFixture.UserPrompt("adc" + i))).Content);
             Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
-            Assert.Same(GoogleCredentialTokenSource.ApplicationDefault, GoogleCredentialTokenSource.ApplicationDefault);
+            // Process-wide: another client without a token source shares the credential and its token, so it asks for none.
+            var second = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint });
+            Assert.Equal("Echo: shared", (await second.CompleteAsync(EmulatorFixture.UserPrompt("shared"))).Content);
+            Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
         }
         finally
         {

@@ -8,11 +8,11 @@ using Xunit;
 namespace VertexAI.Core.Tests;
 
 /// <summary>The documented responses, served by the emulator, parse to the right objects and lose nothing.</summary>
-public class DocumentedResponsesTests : IClassFixture<EmulatorFixture>
+public class DocumentedResponsesTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public DocumentedResponsesTests(EmulatorFixture f) => _f = f;
+    public DocumentedResponsesTests(EmulatorFixture f) : base(f) => _f = f;
 
     [Fact]
     public async Task Streamed_parallel_tool_calls_assemble_into_exactly_two_calls()

@@ -7,11 +7,11 @@ using Xunit;
 namespace VertexAI.Core.Tests;
 
 /// <summary>Hostile and broken answers end in clear errors, over real HTTP where the emulator can produce them.</summary>
-public class RobustnessTests : IClassFixture<EmulatorFixture>
+public class RobustnessTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public RobustnessTests(EmulatorFixture f) => _f = f;
+    public RobustnessTests(EmulatorFixture f) : base(f) => _f = f;
 
     [Fact]
     public async Task An_event_over_the_size_limit_is_refused_while_it_arrives()

@@ -12,11 +12,11 @@ using Xunit;
 
 namespace VertexAI.Core.Tests;
 
-public class SecurityTests : IClassFixture<EmulatorFixture>
+public class SecurityTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public SecurityTests(EmulatorFixture f) => _f = f;
+    public SecurityTests(EmulatorFixture f) : base(f) => _f = f;
 
     [Fact]
     public async Task An_untrusted_tls_certificate_fails_at_once_and_no_request_or_token_reaches_the_server()

@@ -12,7 +12,7 @@ namespace VertexAI.Core.Tests;
 /// Mutated event streams (byte flips, truncation, duplication, deletion, junk) through the stream reader: every one
 /// must end in a result or a <see cref="GeminiApiException"/>, quickly; nothing else may escape.
 /// </summary>
-public class StreamFuzzTests : IClassFixture<EmulatorFixture>
+public class StreamFuzzTests : ScriptedEmulatorTests
 {
     private const int InMemoryCases = 10_000;
     private const int HttpCases = 300;
@@ -21,7 +21,7 @@ public class StreamFuzzTests : IClassFixture<EmulatorFixture>
     private readonly EmulatorFixture _f;
     private readonly ITestOutputHelper _out;
 
-    public StreamFuzzTests(EmulatorFixture f, ITestOutputHelper output)
+    public StreamFuzzTests(EmulatorFixture f, ITestOutputHelper output) : base(f)
     {
         _f = f;
         _out = output;

@@ -4,11 +4,11 @@ using Xunit;
 
 namespace VertexAI.Core.Tests;
 
-public class StreamingTests : IClassFixture<EmulatorFixture>
+public class StreamingTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public StreamingTests(EmulatorFixture f) => _f = f;
+    public StreamingTests(EmulatorFixture f) : base(f) => _f = f;
 
     private static string ChunkJson(string text, string? finish = null)
         => "{\"id\":\"s1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"google/gemini-2.0-flash-001\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\""

@@ -4,11 +4,11 @@ using Xunit;
 
 namespace VertexAI.Core.Tests;
 
-public class TransportTests : IClassFixture<EmulatorFixture>
+public class TransportTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
 
-    public TransportTests(EmulatorFixture f) => _f = f;
+    public TransportTests(EmulatorFixture f) : base(f) => _f = f;
 
     [Fact]
     public async Task Non_streaming_deterministic_reply_parses()
@@ -21,20 +21,25 @@ public class TransportTests : IClassFixture<EmulatorFixture>
         Assert.True(completion.Usage!.TotalTokens > 0);
     }
 
+    // Which statuses are retried is pinned here, not read from the code under test: PROTOCOL.md says to answer 429
+    // with truncated exponential backoff and lists 500/503 (and 5xx capacity errors) as seen; Google's "Retry
+    // strategy" page for Vertex generative AI retries 429 and 5xx. 4xx other than 429 are the caller's to fix.
     [Theory]
-    [InlineData(400, "INVALID_ARGUMENT", false)]
-    [InlineData(401, "UNAUTHENTICATED", false)]
-    [InlineData(403, "PERMISSION_DENIED", false)]
-    [InlineData(404, "NOT_FOUND", false)]
-    [InlineData(429, "RESOURCE_EXHAUSTED", true)]
-    [InlineData(500, "INTERNAL", true)]
-    [InlineData(503, "UNAVAILABLE", true)]
-    public async Task Google_errors_become_the_exception_with_every_field(int status, string googleStatus, bool asArray)
+    [InlineData(400, "INVALID_ARGUMENT", false, false)]
+    [InlineData(401, "UNAUTHENTICATED", false, false)]
+    [InlineData(403, "PERMISSION_DENIED", false, false)]
+    [InlineData(404, "NOT_FOUND", false, false)]
+    [InlineData(429, "RESOURCE_EXHAUSTED", true, true)]
+    [InlineData(500, "INTERNAL", true, true)]
+    [InlineData(502, "UNAVAILABLE", false, true)]
+    [InlineData(503, "UNAVAILABLE", true, true)]
+    [InlineData(504, "DEADLINE_EXCEEDED", false, true)]
+    public async Task Google_errors_become_the_exception_with_every_field(int status, string googleStatus, bool asArray, bool retried)
     {
         var headers = new Dictionary<string, string> { ["x-request-id"] = "req-" + status };
         var retries = 2;
-        // Transient errors are retried, so script one answer per attempt.
-        var answers = GeminiApiException.IsTransientStatus(status) ? retries + 1 : 1;
+        // Retried errors need one scripted answer per attempt.
+        var answers = retried ? retries + 1 : 1;
         for (var i = 0; i < answers; i++)
         {
             _f.Emulator.Scenarios.Enqueue(Scenario.GoogleError(status, googleStatus, "message for " + status, asArray, headers,
@@ -149,6 +154,23 @@ public class TransportTests : IClassFixture<EmulatorFixture>
         Assert.Contains("HTTP 200 after", all);
         Assert.Contains("Completed in", all);
         Assert.DoesNotContain(_f.Emulator.DefaultToken, all);
+    }
+
+    [Theory]
+    [InlineData("gemini-2.5-flash", "google/gemini-2.5-flash")]
+    [InlineData("google/gemini-2.5-pro", "google/gemini-2.5-pro")]
+    public async Task A_request_model_gets_Googles_prefix_on_the_managed_endpoint_only(string given, string sent)
+    {
+        _f.Emulator.ClearLog();
+        var request = EmulatorFixture.UserPrompt("x");
+        request.Model = given;
+        await _f.Client().CompleteAsync(request);
+        Assert.Equal(sent, (string?)Assert.Single(_f.Emulator.ChatRequests).Json!["model"]);
+
+        // A self-deployed endpoint gets the model exactly as given.
+        _f.Emulator.ClearLog();
+        await _f.Client(endpointId: "1234567890").CompleteAsync(request);
+        Assert.Equal(given, (string?)Assert.Single(_f.Emulator.ChatRequests).Json!["model"]);
     }
 
     [Fact]

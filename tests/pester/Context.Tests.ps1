@@ -200,6 +200,7 @@ Describe 'Checked before sending' {
         @{ Case = 'JSON without schema keywords'; Schema = '{"foo":"bar"}'; Expected = '*not a JSON schema*names none of type*foo*' }
         @{ Case = 'a property that is not a schema'; Schema = @{ type = 'object'; properties = @{ name = 'string' } }; Expected = '*schema.properties.name must be a schema*' }
         @{ Case = 'a nested unknown type'; Schema = @{ type = 'object'; properties = @{ tags = @{ type = 'array'; items = @{ type = 'text' } } } }; Expected = "*schema.properties.tags.items.type is 'text'*" }
+        @{ Case = 'a list of types'; Schema = @{ type = 'object'; properties = @{ age = @{ type = @('integer', 'null') } } }; Expected = '*schema.properties.age.type must be one type name*nullable*' }
     ) {
         $failure = { Invoke-GeminiChat 'Describe' -ResponseSchema $Schema } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -208,7 +209,7 @@ Describe 'Checked before sending' {
     }
 
     It 'sends a valid -ResponseSchema' {
-        Invoke-GeminiChat 'Describe' -ResponseSchema @{ type = 'object'; properties = @{ name = @{ type = 'string' }; age = @{ type = @('integer', 'null') } } } | Out-Null
+        Invoke-GeminiChat 'Describe' -ResponseSchema @{ type = 'object'; properties = @{ name = @{ type = 'string' }; age = @{ type = 'integer'; nullable = $true } } } | Out-Null
         (Get-EmulatorRequest)[0].BodyJson.response_format.json_schema.schema.properties.name.type | Should -Be 'string'
     }
 }

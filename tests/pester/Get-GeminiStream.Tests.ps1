@@ -158,10 +158,9 @@ Describe 'Get-GeminiStream' {
 
     Context 'Errors' {
         It 'turns a persistent 429 into a non-terminating LimitsExceeded error before any chunk' {
-            $plan = Get-RateLimitPlan -CommandName Get-GeminiStream
-            $splat = $plan.Splat
-            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $plan.Attempts
-            $pieces = @('first', 'second' | Get-GeminiStream @splat -TextOnly -ErrorVariable failed -ErrorAction SilentlyContinue)
+            # -MaxRetries 1: the 429 is retried once, so 'first' makes exactly two attempts.
+            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count 2
+            $pieces = @('first', 'second' | Get-GeminiStream -MaxRetries 1 -TextOnly -ErrorVariable failed -ErrorAction SilentlyContinue)
             $failed.Count | Should -Be 1
             $failed[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
             $failed[0].FullyQualifiedErrorId | Should -BeLike 'Gemini.RESOURCE_EXHAUSTED*'
@@ -169,7 +168,8 @@ Describe 'Get-GeminiStream' {
             $failed[0].Exception.HttpStatus | Should -Be 429
             $failed[0].TargetObject | Should -Be 'first'
             (-join $pieces) | Should -Be 'Echo: second'
-            @(Get-EmulatorRequest).Count | Should -Be ($plan.Attempts + 1)
+            $failed[0].Exception.Attempts | Should -Be 2
+            @(Get-EmulatorRequest).Count | Should -Be 3
         }
 
         It 'keeps the chunks that arrived and reports a broken stream as InvalidResult' {

@@ -163,7 +163,8 @@ Describe 'Invoke-GeminiChat' {
             $request = (Get-EmulatorRequest)[0]
             $request.path | Should -Be '/v1/projects/test-project/locations/us-central1/endpoints/1234567890/chat/completions'
             $request.endpointId | Should -Be '1234567890'
-            $request.BodyJson.model | Should -Not -BeLike 'google/*'
+            # No -Model: the body carries no model at all (a wrong one would not pass either).
+            $request.BodyJson.PSObject.Properties.Name | Should -Not -Contain 'model'
             $result.Content | Should -Be 'Echo: Hello'
         }
 
@@ -446,11 +447,10 @@ Describe 'Invoke-GeminiChat' {
 
     Context 'Errors' {
         It 'turns a persistent 429 into a non-terminating LimitsExceeded error and goes on with the next prompt' {
-            $plan = Get-RateLimitPlan -CommandName Invoke-GeminiChat
-            $splat = $plan.Splat
-            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $plan.Attempts
+            # -MaxRetries 1: the 429 is retried once, so 'first' makes exactly two attempts.
+            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count 2
             # One at a time, so the scripted 429s meet 'first'.
-            $result = @('first', 'second' | Invoke-GeminiChat @splat -ThrottleLimit 1 -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $result = @('first', 'second' | Invoke-GeminiChat -MaxRetries 1 -ThrottleLimit 1 -ErrorVariable failed -ErrorAction SilentlyContinue)
             $failed.Count | Should -Be 1
             $record = $failed[0]
             $record.CategoryInfo.Category | Should -Be 'LimitsExceeded'
@@ -459,13 +459,13 @@ Describe 'Invoke-GeminiChat' {
             $record.Exception.GetType().FullName | Should -Be 'VertexAI.GeminiApiException'
             $record.Exception.HttpStatus | Should -Be 429
             $record.Exception.Status | Should -Be 'RESOURCE_EXHAUSTED'
-            $record.Exception.Attempts | Should -Be $plan.Attempts
+            $record.Exception.Attempts | Should -Be 2
             $record.ToString() | Should -BeLike '*429*'
             $record.ToString() | Should -BeLike '*Resource exhausted, please try again later.*'
             # Non-terminating: the second prompt was still sent and answered.
             $result.Count | Should -Be 1
             $result[0].Content | Should -Be 'Echo: second'
-            @(Get-EmulatorRequest).Count | Should -Be ($plan.Attempts + 1)
+            @(Get-EmulatorRequest).Count | Should -Be 3
         }
 
         It 'maps Vertex''s 400 for a bad model to InvalidArgument' {

@@ -221,9 +221,9 @@ Describe 'New-GeminiMessage' {
         It 'sends tool_call_id and the tool result' {
             $user = New-GeminiMessage 'Weather?'
             $tool = New-GeminiMessage -ToolCallId 'call-42' 'sunny'
-            $result = $user, $tool | Invoke-GeminiChat
+            $result = $user, (New-TestToolCallMessage -Id 'call-42'), $tool | Invoke-GeminiChat
             $result.Content | Should -Be 'Echo: tool results: sunny'
-            $sent = (Get-EmulatorRequest)[0].BodyJson.messages[1]
+            $sent = (Get-EmulatorRequest)[0].BodyJson.messages[2]
             $sent.role | Should -Be 'tool'
             $sent.tool_call_id | Should -Be 'call-42'
         }
@@ -232,8 +232,8 @@ Describe 'New-GeminiMessage' {
             $parts = @(@{ file_data = @{ mime_type = 'image/jpeg'; display_name = 'dress.jpg'; file_uri = 'gs://b/dress.jpg' } })
             $message = New-GeminiMessage -ToolCallId 'call-7' 'Here it is' -ExtraContent @{ google = @{ parts = $parts } }
             $message.ExtraContent | Should -Not -BeNullOrEmpty
-            (New-GeminiMessage 'Show me' ), $message | Invoke-GeminiChat | Out-Null
-            $sent = (Get-EmulatorRequest)[0].BodyJson.messages[1]
+            (New-GeminiMessage 'Show me' ), (New-TestToolCallMessage -Id 'call-7' -Name 'get_image'), $message | Invoke-GeminiChat | Out-Null
+            $sent = (Get-EmulatorRequest)[0].BodyJson.messages[2]
             $sent.extra_content.google.parts[0].file_data.file_uri | Should -Be 'gs://b/dress.jpg'
             $sent.extra_content.google.parts[0].file_data.mime_type | Should -Be 'image/jpeg'
         }
@@ -308,8 +308,9 @@ Describe 'New-GeminiMessage' {
             $m = New-GeminiMessage -ToolCallId 'function-call-1' '{"image_ref":{"$ref":"dress.jpg"}}' -FileUri gs://cloud-samples-data/generative-ai/image/dress.jpg -MediaType image/jpg -DisplayName dress.jpg
             $m.Role | Should -Be 'tool'
             $question = New-GeminiMessage 'Show me the green shirt I ordered last month.'
-            $question, $m | Invoke-GeminiChat | Out-Null
-            $sent = @((Get-EmulatorRequest)[0].BodyJson.messages)[1]
+            $call = New-TestToolCallMessage -Id 'function-call-1' -Name 'get_image' -Arguments '{"item_name":"green shirt"}'
+            $question, $call, $m | Invoke-GeminiChat | Out-Null
+            $sent = @((Get-EmulatorRequest)[0].BodyJson.messages)[2]
             $sent.tool_call_id | Should -Be 'function-call-1'
             $file = $sent.extra_content.google.parts[0].file_data
             $file.mime_type | Should -Be 'image/jpg'

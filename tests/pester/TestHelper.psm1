@@ -319,18 +319,22 @@ function Add-EmulatorStream {
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
 }
 
-function Get-RateLimitPlan {
+function New-TestToolCallMessage {
     <#
-    How many attempts one request makes against a 429 and how to call for it. The client retries transient failures
-    (default: 3 retries, so 4 attempts); when the cmdlets offer -MaxRetries, pass 0 and expect one attempt. Queue
-    exactly Attempts scenarios so that none is left over for the next test.
+    The assistant message that made a tool call, for tests that send its result: a tool result must answer a call of an
+    earlier assistant message, or Vertex (and the emulator) refuse the request.
     #>
     [CmdletBinding()]
-    param([string] $CommandName = 'Invoke-GeminiChat')
-    if ((Get-Command $CommandName).Parameters.ContainsKey('MaxRetries')) {
-        return [pscustomobject]@{ Attempts = 1; Splat = @{ MaxRetries = 0 } }
-    }
-    [pscustomobject]@{ Attempts = 4; Splat = @{} }
+    param([Parameter(Mandatory)] [string] $Id, [string] $Name = 'get_weather', [string] $Arguments = '{}')
+    $call = New-Object VertexAI.ToolCall
+    $call.Id = $Id
+    $call.Function.Name = $Name
+    $call.Function.Arguments = $Arguments
+    $message = New-Object VertexAI.ChatMessage
+    $message.Role = 'assistant'
+    $message.ToolCalls = New-Object 'System.Collections.Generic.List[VertexAI.ToolCall]'
+    $message.ToolCalls.Add($call)
+    $message
 }
 
 function Get-RateLimitBody {
@@ -452,5 +456,5 @@ function New-TestPng {
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Get-RateLimitBody, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

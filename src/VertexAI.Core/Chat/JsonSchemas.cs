@@ -13,7 +13,7 @@ namespace VertexAI
     {
         /// <summary>
         /// The JSON schema of <paramref name="type"/>: strings (also char, Guid, dates, URIs), integers, numbers, booleans,
-        /// enums (<c>enum</c> of the names), arrays and lists (<c>items</c>), nullable value types (<c>["t", "null"]</c>),
+        /// enums (<c>enum</c> of the names), arrays and lists (<c>items</c>), nullable value types (<c>"nullable": true</c>, as OpenAPI 3.0 has it),
         /// and classes as objects of their public instance properties with a setter (every property required, except
         /// nullable value types). A type that contains itself is refused.
         /// </summary>
@@ -40,8 +40,9 @@ namespace VertexAI
             Walk(schema, schema, new List<string>());
         }
 
+        // Vertex reads schemas as OpenAPI 3.0: one type, and null through "nullable": true (no type arrays, no "null").
         private static readonly HashSet<string> s_types = new HashSet<string>(StringComparer.Ordinal)
-            { "object", "array", "string", "number", "integer", "boolean", "null" };
+            { "object", "array", "string", "number", "integer", "boolean" };
 
         // A schema states what it describes through at least one of these.
         private static readonly string[] s_shapeKeywords = { "type", "properties", "items", "anyOf", "oneOf", "allOf", "enum", "$ref", "const" };
@@ -72,14 +73,15 @@ namespace VertexAI
             }
             if (schema.TryGetValue("type", out var type))
             {
-                var names = type is string one ? new object?[] { one } : type as IEnumerable ?? new object?[] { type };
-                foreach (var name in names)
+                if (!(type is string name))
                 {
-                    if (!(name is string text) || !s_types.Contains(text))
-                    {
-                        throw new ArgumentException(
-                            $"{what} is not a JSON schema: {path}.type is '{name}', which is none of {string.Join(", ", s_types)}.", parameterName);
-                    }
+                    throw new ArgumentException(
+                        $"{what} is not a schema Vertex AI reads: {path}.type must be one type name; for a value that may be null, give the type with nullable = $true (OpenAPI 3.0), not a list of types.", parameterName);
+                }
+                if (!s_types.Contains(name))
+                {
+                    throw new ArgumentException(
+                        $"{what} is not a JSON schema: {path}.type is '{name}', which is none of {string.Join(", ", s_types)}{(name == "null" ? " (for null, give nullable = $true beside the type)" : string.Empty)}.", parameterName);
                 }
             }
             if (schema.TryGetValue("properties", out var properties))
@@ -169,7 +171,8 @@ namespace VertexAI
             if (underlying is not null)
             {
                 var inner = Describe(underlying, stack, path);
-                if (inner.TryGetValue("type", out var t) && t is string name) inner["type"] = new object?[] { name, "null" };
+                // Vertex's Schema is OpenAPI 3.0: null is "nullable": true, never a ["t", "null"] type array.
+                if (inner.ContainsKey("type")) inner["nullable"] = true;
                 return inner;
             }
             if (ScalarSchema(type) is { } scalar) return scalar;

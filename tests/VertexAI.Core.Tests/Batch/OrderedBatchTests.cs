@@ -6,12 +6,12 @@ using Xunit.Abstractions;
 
 namespace VertexAI.Core.Tests.Batch;
 
-public class OrderedBatchTests : IClassFixture<EmulatorFixture>
+public class OrderedBatchTests : ScriptedEmulatorTests
 {
     private readonly EmulatorFixture _f;
     private readonly ITestOutputHelper _out;
 
-    public OrderedBatchTests(EmulatorFixture f, ITestOutputHelper output)
+    public OrderedBatchTests(EmulatorFixture f, ITestOutputHelper output) : base(f)
     {
         _f = f;
         _out = output;

@@ -44,7 +44,7 @@ public class StructuredOutputTests : IClassFixture<EmulatorFixture>
             """
             {"type":"object","properties":{
               "Name":{"type":"string"},"Age":{"type":"integer"},"Height":{"type":"number"},"Active":{"type":"boolean"},
-              "Mood":{"type":"string","enum":["Happy","Sad"]},"Rank":{"type":["integer","null"]},
+              "Mood":{"type":"string","enum":["Happy","Sad"]},"Rank":{"type":"integer","nullable":true},
               "Tags":{"type":"array","items":{"type":"string"}},
               "Addresses":{"type":"array","items":{"type":"object","properties":{"City":{"type":"string"}},"required":["City"]}},
               "Home":{"type":"object","properties":{"City":{"type":"string"}},"required":["City"]}},
@@ -72,11 +72,18 @@ public class StructuredOutputTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public void Schemas_with_shared_definitions_are_accepted()
+    public async Task Schemas_with_shared_definitions_are_accepted_and_sent_whole()
     {
-        var schema = (Dictionary<string, object?>)Json.PlainJson.Parse(
-            """{"type":"object","properties":{"a":{"$ref":"#/$defs/A"},"b":{"$ref":"#/$defs/A"}},"$defs":{"A":{"type":"string"}}}""")!;
-        JsonSchemas.EnsureNotRecursive(schema);
+        const string Shared = """{"type":"object","properties":{"a":{"$ref":"#/$defs/A"},"b":{"$ref":"#/$defs/A"}},"$defs":{"A":{"type":"string"}}}""";
+        var schema = (Dictionary<string, object?>)Json.PlainJson.Parse(Shared)!;
+        Assert.Null(Record.Exception(() => JsonSchemas.EnsureNotRecursive(schema)));
+
+        // Two references to one definition are no cycle: the request goes out with the definitions intact.
+        _f.Emulator.ClearLog();
+        var request = EmulatorFixture.UserPrompt("x");
+        request.ResponseFormat = ResponseFormat.JsonSchema("shared", schema);
+        await ChatCalls.CompleteAsync(_f.Client(), request);
+        JsonAssert.Equivalent(Shared, Assert.Single(_f.Emulator.ChatRequests).Json!["response_format"]!["json_schema"]!["schema"]!.ToJsonString());
     }
 
     [Fact]

@@ -61,12 +61,20 @@ public sealed class ScenarioTests : EmulatorTestBase
     }
 
     [Fact]
-    public async Task Scenarios_replace_validation_and_Clear_empties_the_queue()
+    public async Task Scenarios_never_skip_validation_and_Clear_empties_the_queue()
     {
         Emulator.Scenarios.Enqueue(Scenario.Json(new { ok = true }));
-        using (var scripted = await PostChatAsync("not even json"))
+        using (var refused = await PostChatAsync("not even json"))
+        {
+            await AssertGoogleErrorAsync(refused, 400, "INVALID_ARGUMENT");
+        }
+
+        // The refused body did not consume the scenario: the next valid request gets it.
+        Assert.Equal(1, Emulator.Scenarios.Count);
+        using (var scripted = await PostChatAsync(UserRequest("Hi")))
         {
             Assert.Equal(200, (int)scripted.StatusCode);
+            Assert.Equal("""{"ok":true}""", await scripted.Content.ReadAsStringAsync());
         }
 
         Emulator.Scenarios.Enqueue(Scenario.DropConnection(), Scenario.DropConnection());

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Xunit;
+using VertexAI.Emulator;
 
 namespace VertexAI.Core.Tests.EmulatorSelfTests;
 
@@ -30,6 +31,108 @@ public sealed class ValidationTests : EmulatorTestBase
         { $$$"""{"model":"{{{Model}}}","stream":"yes","messages":[{"role":"user","content":"x"}]}""", "stream" },
         { $$$"""{"model":"{{{Model}}}","extra_body":"google","messages":[{"role":"user","content":"x"}]}""", "extra_body" },
     };
+
+    // One bad request per rule; each one's good twin is in StrictRulesAcceptWhatTheSpecAllows.
+    private const string Call = """{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]}""";
+    private const string FTool = """{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"n":{"type":"integer"}}}}}""";
+
+    public static TheoryData<string, string> StrictRuleViolations => new()
+    {
+        // image_url: only gs://, https:// or data:<mime>;base64, (PROTOCOL.md).
+        { Part("""{"type":"image_url","image_url":"scones.jpg"}"""), "messages[0].content[1].image_url" },
+        { Part("""{"type":"image_url","image_url":"http://b/scones.jpg"}"""), "messages[0].content[1].image_url" },
+        { Part("""{"type":"image_url","image_url":{"url":"file:///tmp/a.png"}}"""), "messages[0].content[1].image_url" },
+        { Part("""{"type":"image_url","image_url":"data:image/png,AAAA"}"""), "messages[0].content[1].image_url" },
+        { Part("""{"type":"image_url","image_url":"data:image/png;base64,not base64!"}"""), "messages[0].content[1].image_url" },
+        // input_audio.format is a MIME type, not OpenAI's bare "mp3".
+        { Part("""{"type":"input_audio","input_audio":{"format":"mp3","data":"gs://b/pixel.mp3"}}"""), "messages[0].content[1].input_audio.format" },
+        // An assistant turn needs content or tool calls.
+        { Body("""{"role":"user","content":"x"},{"role":"assistant","content":null}"""), "messages[1]: an assistant message must have content or tool_calls" },
+        { Body("""{"role":"user","content":"x"},{"role":"assistant","tool_calls":[]}"""), "messages[1]: an assistant message must have content or tool_calls" },
+        // arguments is the JSON text of an object.
+        { Body("""{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":{"n":1}}}]}"""), "messages[1].tool_calls[0].function.arguments" },
+        { Body("""{"role":"user","content":"x"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"[1]"}}]}"""), "messages[1].tool_calls[0].function.arguments" },
+        // A tool result answers an earlier call.
+        { Body($$"""{"role":"user","content":"x"},{{Call}},{"role":"tool","tool_call_id":"c2","content":"r"}"""), "messages[2].tool_call_id" },
+        { Body("""{"role":"user","content":"x"},{"role":"tool","tool_call_id":"c1","content":"r"}"""), "messages[1].tool_call_id" },
+        // tool_choice, reasoning_effort, modalities: known values only.
+        { Body("""{"role":"user","content":"x"}""", $$""","tools":[{{FTool}}],"tool_choice":"any" """), "tool_choice" },
+        { Body("""{"role":"user","content":"x"}""", $$$""","tools":[{{{FTool}}}],"tool_choice":{"type":"function","function":{"name":"g"}}"""), "tool_choice.function.name" },
+        { Body("""{"role":"user","content":"x"}""", ""","reasoning_effort":"extreme" """), "reasoning_effort" },
+        { Body("""{"role":"user","content":"x"}""", ""","modalities":["text","video"]"""), "modalities" },
+        { Body("""{"role":"user","content":"x"}""", ""","modalities":"text" """), "modalities" },
+        // json_schema needs a name and a schema.
+        { Body("""{"role":"user","content":"x"}""", ""","response_format":{"type":"json_schema","json_schema":{"schema":{"type":"object"}}}"""), "response_format.json_schema.name" },
+        { Body("""{"role":"user","content":"x"}""", ""","response_format":{"type":"json_schema","json_schema":{"name":"r"}}"""), "response_format.json_schema.schema" },
+        { Body("""{"role":"user","content":"x"}""", ""","response_format":{"type":"json_schema"}"""), "response_format.json_schema" },
+        // Schemas are OpenAPI 3.0: one type, null as "nullable": true.
+        { Body("""{"role":"user","content":"x"}""", ""","response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"n":{"type":["integer","null"]}}}}}"""), "response_format.json_schema.schema.properties.n.type" },
+        { Tool("""{"type":"object","properties":{"n":{"type":["integer","null"]}}}"""), "tools[0].function.parameters.properties.n.type" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"null"}}}"""), "tools[0].function.parameters.properties.n.type" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"banana"}}}"""), "tools[0].function.parameters.properties.n.type" },
+        { Tool("""{"type":"string"}"""), "tools[0].function.parameters.type" },
+        { Tool("""{"type":"object","properties":{"n":"integer"}}"""), "tools[0].function.parameters.properties.n" },
+        { Tool("""{"type":"object","properties":[]}"""), "tools[0].function.parameters.properties" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"array","items":[{"type":"string"}]}}}"""), "tools[0].function.parameters.properties.n.items" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"integer"}},"required":["m"]}"""), "tools[0].function.parameters.required[0]" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"integer","nullable":"yes"}}}"""), "tools[0].function.parameters.properties.n.nullable" },
+        { Tool("""{"type":"object","properties":{"n":{"type":"string","enum":[1,2]}}}"""), "tools[0].function.parameters.properties.n.enum" },
+    };
+
+    public static TheoryData<string> StrictRulesAcceptWhatTheSpecAllows => new()
+    {
+        Part("""{"type":"image_url","image_url":"https://example.com/scones.jpg"}"""),
+        Part("""{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4A=="}}"""),
+        Part("""{"type":"input_audio","input_audio":{"format":"application/pdf","data":"JVBERi0="}}"""),
+        Body("""{"role":"user","content":"x"},{"role":"assistant","content":"y"},{"role":"user","content":"z"}"""),
+        Body($$"""{"role":"user","content":"x"},{{Call}},{"role":"tool","tool_call_id":"c1","content":"r"}""", $$""","tools":[{{FTool}}]"""),
+        Body("""{"role":"user","content":"x"}""", $$""","tools":[{{FTool}}],"tool_choice":"required" """),
+        Body("""{"role":"user","content":"x"}""", $$$""","tools":[{{{FTool}}}],"tool_choice":{"type":"function","function":{"name":"f"}}"""),
+        Body("""{"role":"user","content":"x"}""", ""","reasoning_effort":"medium" """),
+        Body("""{"role":"user","content":"x"}""", ""","modalities":["text","image"]"""),
+        Body("""{"role":"user","content":"x"}""", ""","response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"n":{"type":"integer","nullable":true}},"required":["n"]}}}"""),
+        Tool("""{"type":"object","properties":{"n":{"type":"integer","nullable":true},"tags":{"type":"array","items":{"type":"string","enum":["a","b"]}}},"required":["n"]}"""),
+    };
+
+    [Theory]
+    [MemberData(nameof(StrictRuleViolations))]
+    public async Task What_Vertex_or_the_protocol_refuses_gets_400_INVALID_ARGUMENT_naming_the_field(string body, string field)
+    {
+        using var response = await PostChatAsync(body);
+        var error = await AssertGoogleErrorAsync(response, 400, "INVALID_ARGUMENT");
+        Assert.Contains(field, error["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(StrictRulesAcceptWhatTheSpecAllows))]
+    public async Task What_the_protocol_allows_is_accepted(string body)
+    {
+        using var response = await PostChatAsync(body);
+        Assert.True(200 == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_scripted_answer_does_not_skip_validation_nor_get_used_up_by_a_bad_body()
+    {
+        Emulator.Scenarios.Enqueue(Scenario.GoogleError(503, "UNAVAILABLE", "scripted"));
+        using (var bad = await PostChatAsync(Part("""{"type":"image_url","image_url":"scones.jpg"}""")))
+        {
+            await AssertGoogleErrorAsync(bad, 400, "INVALID_ARGUMENT");
+        }
+
+        Assert.Equal(1, Emulator.Scenarios.Count);
+        using var good = await PostChatAsync(UserRequest("x"));
+        await AssertGoogleErrorAsync(good, 503, "UNAVAILABLE");
+    }
+
+    private static string Body(string messages, string more = "") =>
+        $$$"""{"model":"{{{Model}}}","messages":[{{{messages}}}]{{{more}}}}""";
+
+    private static string Part(string part) =>
+        Body($$"""{"role":"user","content":[{"type":"text","text":"Describe"},{{part}}]}""");
+
+    private static string Tool(string parameters) =>
+        Body("""{"role":"user","content":"x"}""", $$$""","tools":[{"type":"function","function":{"name":"f","parameters":{{{parameters}}}}}]""");
 
     [Theory]
     [MemberData(nameof(BadBodies))]

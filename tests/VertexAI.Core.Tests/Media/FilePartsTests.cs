@@ -104,9 +104,15 @@ public sealed class FilePartsTests : IClassFixture<EmulatorFixture>, IDisposable
         Assert.Throws<ArgumentException>(() => MediaParts.FileData("./local.png"));
 
         _f.Emulator.ClearLog();
-        var request = new ChatRequest { Messages = { new ChatMessage("user", "Show me the green shirt"), tool } };
+        // A function response answers the call that asked for it.
+        var call = new ChatMessage
+        {
+            Role = "assistant",
+            ToolCalls = new() { new ToolCall { Id = tool.ToolCallId, Type = "function", Function = new FunctionCall { Name = "get_image", Arguments = "{\"item_name\":\"green shirt\"}" } } },
+        };
+        var request = new ChatRequest { Messages = { new ChatMessage("user", "Show me the green shirt"), call, tool } };
         await ChatCalls.CompleteAsync(_f.Client(), request);
-        var sent = Assert.Single(_f.Emulator.ChatRequests).Json!["messages"]![1]!;
+        var sent = Assert.Single(_f.Emulator.ChatRequests).Json!["messages"]![2]!;
         JsonAssert.Equivalent(JsonNode.Parse(json), sent["extra_content"]);
     }
 }

@@ -4,7 +4,7 @@ namespace VertexAI.Emulator;
 
 /// <summary>
 /// <c>POST /{v1|v1beta1}/projects/{p}/locations/{l}/endpoints/{e}/chat/completions</c>:
-/// auth, then a scripted scenario if one is waiting, else validation and the deterministic reply.
+/// auth, validation, then a scripted scenario if one is waiting, else the deterministic reply.
 /// </summary>
 internal sealed class ChatEndpoint(
     Func<bool> requireAuth,
@@ -34,17 +34,19 @@ internal sealed class ChatEndpoint(
             }
         }
 
+        // Every body is checked, scripted or not: tests of errors, streams and faults must send what Vertex accepts.
+        // Like a bad token, a bad body never consumes a scenario.
+        if (validator.Validate(recorded.Json, route) is { } problem)
+        {
+            await GoogleErrors.InvalidArgumentAsync(context, problem);
+            return;
+        }
+
         var playback = new PlaybackContext(context, cancellation);
         var scripted = scenarios.TryDequeue(out var queued) ? queued : selector()?.Invoke(recorded);
         if (scripted is not null)
         {
             await scripted.PlayAsync(playback);
-            return;
-        }
-
-        if (validator.Validate(recorded.Json, route) is { } problem)
-        {
-            await GoogleErrors.InvalidArgumentAsync(context, problem);
             return;
         }
 
