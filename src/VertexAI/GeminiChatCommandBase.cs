@@ -491,7 +491,8 @@ namespace VertexAI.Commands
                 {
                     Endpoint = endpoint,
                     TokenSource = new ReportingTokenSource(tokens),
-                    Log = new CmdletLog(this),
+                    // Without a listener the client builds no log lines: each one posted would wake the pipeline thread for nothing.
+                    Log = LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
                     Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
                     Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
                     Proxy = Proxy ?? context.Proxy,
@@ -502,6 +503,24 @@ namespace VertexAI.Commands
                 ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
                 throw; // not reached
             }
+        }
+
+        // Whether a verbose or debug record of this command can be shown: -Verbose or -Debug given (also through
+        // $PSDefaultParameterValues), or $VerbosePreference / $DebugPreference (as this command sees them) other than
+        // SilentlyContinue or Ignore. When unsure, yes.
+        private bool LogWanted() => Wanted("Verbose", "VerbosePreference") || Wanted("Debug", "DebugPreference");
+
+        private bool Wanted(string flag, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(flag, out var given)
+                && (given is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(given)))
+            {
+                return true;
+            }
+            var value = GetVariableValue(preferenceVariable);
+            if (value is null) return false;
+            if (!LanguagePrimitives.TryConvertTo(value, out ActionPreference preference)) return true;
+            return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
         }
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.
