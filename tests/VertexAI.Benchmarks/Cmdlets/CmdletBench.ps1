@@ -64,8 +64,8 @@ $script:AcceptStream = [System.Net.Http.Headers.MediaTypeWithQualityHeaderValue]
 $script:Agent = [System.Net.Http.Headers.ProductInfoHeaderValue]::Parse($script:UserAgent)
 $script:Utf8 = [System.Text.UTF8Encoding]::new($false)
 
-function Write-Result([string] $Part, [string] $Side, [int] $Round, [int] $Count, [double] $Ms, [hashtable] $Extra = @{}) {
-    $o = [ordered]@{ part = $Part; side = $Side; round = $Round; count = $Count; ms = $Ms }
+function Write-Result([string] $Part, [string] $Side, [int] $Round, [int] $Count, [double] $Ms, [hashtable] $Extra = @{}, [int] $Block = 0) {
+    $o = [ordered]@{ part = $Part; side = $Side; round = $Round; block = $Block; count = $Count; ms = $Ms }
     foreach ($k in $Extra.Keys) { $o[$k] = $Extra[$k] }
     [Console]::Out.WriteLine('RESULT ' + ($o | ConvertTo-Json -Compress))
 }
@@ -224,29 +224,22 @@ $null = Measure-Batch ([Math]::Min(64, $BatchPrompts)) $DelayedPrompt
 $smallOrder = 'cmdlet', 'raw', 'irm'
 $streamOrder = 'stream', 'stream-text', 'stream-raw'
 $perBlock = [Math]::Max(1, [int][Math]::Floor($Calls / $Blocks))
+# One RESULT line per side and block: the harness takes ratios block by block (the sides of one block ran within
+# moments of each other) and reports their median, and sums the blocks of a round for the rates.
 for ($round = 0; $round -lt $Rounds; $round++) {
-    $ms = @{}
-    foreach ($side in $smallOrder) { $ms[$side] = 0.0 }
     for ($b = 0; $b -lt $Blocks; $b++) {
         for ($k = 0; $k -lt 3; $k++) {
             $side = $smallOrder[($round + $b + $k) % 3]
-            $ms[$side] += (& $small[$side] $perBlock $SmallPrompt).Ms
+            Write-Result 'call' $side $round $perBlock (& $small[$side] $perBlock $SmallPrompt).Ms -Block $b
         }
     }
-    foreach ($side in $smallOrder) { Write-Result 'call' $side $round ($perBlock * $Blocks) $ms[$side] }
-
-    $ms = @{}
-    $items = @{}
-    foreach ($side in $streamOrder) { $ms[$side] = 0.0 }
     for ($b = 0; $b -lt $Streams; $b++) {
         for ($k = 0; $k -lt 3; $k++) {
             $side = $streamOrder[($round + $b + $k) % 3]
             $r = & $stream[$side] 1 $StreamPrompt
-            $ms[$side] += $r.Ms
-            $items[$side] = $r.Items
+            Write-Result 'stream' $side $round 1 $r.Ms @{ items = $r.Items } -Block $b
         }
     }
-    foreach ($side in $streamOrder) { Write-Result 'stream' $side $round $Streams $ms[$side] @{ items = $items[$side] } }
 }
 for ($run = 0; $run -lt $BatchRuns; $run++) {
     [GC]::Collect()
