@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace VertexAI.Commands
 {
     /// <summary>
-    /// Base of the cmdlets that wait on network work. The work runs on a worker thread; whatever it wants written
+    /// Base of the cmdlets that wait on network work. The work runs on the thread pool (after its synchronous start); whatever it wants written
     /// (objects, verbose, debug, warning and information records) it posts to a queue that the pipeline thread drains
     /// while it waits, so every <c>Write*</c> call happens on the pipeline thread and each object is written the moment
     /// it exists. Ctrl+C (<see cref="StopProcessing"/>) cancels the work and ends the wait at once.
@@ -31,10 +31,16 @@ namespace VertexAI.Commands
         }
 
         /// <summary>
-        /// Runs <paramref name="operation"/> on a worker thread and, on the calling (pipeline) thread, runs every action
-        /// posted with <see cref="Post"/> until the operation has finished; then returns its result or throws its exception
+        /// Runs <paramref name="operation"/> and, on the calling (pipeline) thread, runs every action posted with
+        /// <see cref="Post"/> until the operation has finished; then returns its result or throws its exception
         /// (a cancellation caused by stopping becomes <see cref="PipelineStoppedException"/>).
         /// </summary>
+        /// <remarks>
+        /// The operation starts on the calling thread and runs there up to its first await (checks, serializing, handing
+        /// the request to HttpClient); the rest runs on the thread pool (the core awaits with ConfigureAwait(false), and
+        /// no synchronization context is captured). An operation that is already over then (a free batch slot) is not
+        /// waited for at all. Handing the start to a worker (Task.Run) cost a thread switch each way per call.
+        /// </remarks>
         protected T RunPumped<T>(Func<CancellationToken, Task<T>> operation)
         {
             if (operation is null) throw new ArgumentNullException(nameof(operation));
@@ -42,20 +48,29 @@ namespace VertexAI.Commands
             Task<T> task;
             try
             {
-                task = Task.Run(() => operation(token));
-                // Posted after everything the operation posted (the queue is first in, first out): when the pump meets it,
-                // the operation is over and all it wrote has been written. Reading the exception marks it observed.
-                Action wake = () => { };
-                task.ContinueWith(t =>
+                task = Start(operation, token);
+                if (task.IsCompleted)
                 {
-                    _ = t.Exception;
-                    _queue.Add(wake);
-                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                while (true)
+                    // Everything it posted is queued already: write it now, as the pump would have.
+                    _ = task.Exception;
+                    while (_queue.TryTake(out var posted)) posted();
+                }
+                else
                 {
-                    var action = _queue.Take(token);
-                    if (ReferenceEquals(action, wake)) break;
-                    action();
+                    // Posted after everything the operation posted (the queue is first in, first out): when the pump meets
+                    // it, the operation is over and all it wrote has been written. Reading the exception marks it observed.
+                    Action wake = () => { };
+                    task.ContinueWith(t =>
+                    {
+                        _ = t.Exception;
+                        _queue.Add(wake);
+                    }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    while (true)
+                    {
+                        var action = _queue.Take(token);
+                        if (ReferenceEquals(action, wake)) break;
+                        action();
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -77,6 +92,26 @@ namespace VertexAI.Commands
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+        }
+
+        // Calls the operation without a synchronization context (as a worker thread would have), so that no continuation
+        // can be posted back to this thread while it waits; an exception thrown before the first await becomes the task's.
+        private static Task<T> Start<T>(Func<CancellationToken, Task<T>> operation, CancellationToken token)
+        {
+            var context = SynchronizationContext.Current;
+            try
+            {
+                if (context is not null) SynchronizationContext.SetSynchronizationContext(null);
+                return operation(token) ?? Task.FromException<T>(new InvalidOperationException("The operation returned no task."));
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException<T>(ex);
+            }
+            finally
+            {
+                if (context is not null) SynchronizationContext.SetSynchronizationContext(context);
             }
         }
 

@@ -515,8 +515,10 @@ namespace VertexAI.Commands
                 {
                     Endpoint = endpoint,
                     TokenSource = new ReportingTokenSource(tokens),
-                    Log = new CmdletLog(this),
-                    LogRequestBody = DebugWanted(),
+                    // Without a listener the client builds no log lines: each one posted would wake the pipeline thread for nothing.
+                    Log = LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
+                    // The request JSON is worth building only when a debug record can be shown.
+                    LogRequestBody = Wanted("Debug", "DebugPreference"),
                     Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
                     Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
                     Proxy = Proxy ?? context.Proxy,
@@ -529,13 +531,22 @@ namespace VertexAI.Commands
             }
         }
 
-        // -Debug, or $DebugPreference set to show debug records: then the request JSON is worth building.
-        private bool DebugWanted()
+        // Whether a verbose or debug record of this command can be shown: -Verbose or -Debug given (also through
+        // $PSDefaultParameterValues), or $VerbosePreference / $DebugPreference (as this command sees them) other than
+        // SilentlyContinue or Ignore. When unsure, yes.
+        private bool LogWanted() => Wanted("Verbose", "VerbosePreference") || Wanted("Debug", "DebugPreference");
+
+        private bool Wanted(string flag, string preferenceVariable)
         {
-            if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)) return debug is SwitchParameter sw ? sw.IsPresent : LanguagePrimitives.IsTrue(debug);
+            if (MyInvocation.BoundParameters.TryGetValue(flag, out var given))
+            {
+                return given is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(given);
+            }
             // A local "$DebugPreference = 'Continue'" is a plain string, not an ActionPreference: convert it.
-            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("DebugPreference"), out var action)
-                && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
+            var value = GetVariableValue(preferenceVariable);
+            if (value is null) return false;
+            if (!LanguagePrimitives.TryConvertTo(value, out ActionPreference preference)) return true;
+            return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
         }
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.

@@ -42,7 +42,8 @@ internal sealed class Report(RunOptions options)
         sb.AppendLine($"- command: `{options.CommandLine}`");
         sb.AppendLine($"- machine: {MachineDescription()}");
         sb.AppendLine($"- load average (1/5/15 min) at start: {_loadAtStart}; at end: {LoadAverage()}");
-        sb.AppendLine($"- BenchmarkDotNet rounds: {options.Rounds}");
+        if (options.RunsCore) sb.AppendLine($"- BenchmarkDotNet rounds: {options.Rounds}");
+        if (options.Runs("cmdlets")) sb.AppendLine("- rows 7: \"core\" is the cmdlet, \"baseline\" the raw loop in the same pwsh (or the ideal rate)");
         sb.AppendLine();
         sb.AppendLine("| benchmark | metric | core | baseline | ratio | target | met |");
         sb.AppendLine("|---|---|---|---|---|---|---|");

@@ -1,9 +1,12 @@
 namespace VertexAI.Benchmarks;
 
-/// <summary>Command line: <c>[--quick] [--only a,b] [--rounds N] [--out FILE]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--cmdlets] [--only a,b] [--rounds N] [--out FILE]</c>.</summary>
 internal sealed class RunOptions
 {
-    public static readonly string[] Parts = ["roundtrip", "streaming", "latency", "batch", "auth", "coldstart"];
+    public static readonly string[] Parts = ["roundtrip", "streaming", "latency", "batch", "auth", "coldstart", "cmdlets"];
+
+    /// <summary>Parts that run only when named (<c>--cmdlets</c> or <c>--only cmdlets</c>): they need pwsh and the built module.</summary>
+    private static readonly string[] OptIn = ["cmdlets"];
 
     public bool Quick { get; private set; }
 
@@ -14,7 +17,13 @@ internal sealed class RunOptions
 
     public string? Out { get; private set; }
 
-    public bool Runs(string part) => Only.Count == 0 || Only.Contains(part);
+    public bool Runs(string part) => Only.Count == 0 ? !OptIn.Contains(part) : Only.Contains(part);
+
+    /// <summary>Whether anything but the cmdlet part runs (the core's parity check is for those).</summary>
+    public bool RunsCore => Parts.Except(OptIn).Any(Runs);
+
+    /// <summary>Whether <c>--rounds</c> was given (the cmdlet part then uses it for its own rounds).</summary>
+    public bool RoundsGiven { get; private set; }
 
     public string CommandLine { get; private set; } = "";
 
@@ -29,6 +38,9 @@ internal sealed class RunOptions
             {
                 case "--quick":
                     o.Quick = true;
+                    break;
+                case "--cmdlets":
+                    o.Only.Add("cmdlets");
                     break;
                 case "--only" when i + 1 < args.Length:
                     foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -57,9 +69,11 @@ internal sealed class RunOptions
         }
 
         o.Rounds = rounds ?? (o.Quick ? 1 : 3);
+        o.RoundsGiven = rounds is not null;
         return o;
     }
 
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/VertexAI.Benchmarks [-- [--quick] [--only roundtrip,streaming,latency,batch,auth,coldstart] [--rounds N] [--out FILE]]";
+        "usage: dotnet run -c Release --project tests/VertexAI.Benchmarks [-- [--quick] [--cmdlets] [--only roundtrip,streaming,latency,batch,auth,coldstart,cmdlets] [--rounds N] [--out FILE]]"
+        + "\n  --cmdlets (= --only cmdlets): the module's cmdlets in a child pwsh vs raw pwsh loops; needs `dotnet tool restore` and `dotnet publish src/VertexAI -c Release`.";
 }
