@@ -229,7 +229,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
-                WriteError(new ErrorRecord(ex, "Gemini.FileWriteError", ErrorCategory.WriteError, path));
+                WriteError(ErrorRecords.FileWriteError(ex, path));
                 return;
             }
             Note($"Saved {_conversation.Count} message(s) to {path}.");
@@ -252,7 +252,7 @@ namespace VertexAI.Commands
             {
                 var category = ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorCategory.ObjectNotFound
                     : ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ReadError;
-                WriteError(new ErrorRecord(ex, "Gemini.FileReadError", category, path));
+                WriteError(ErrorRecords.FileReadError(ex, path, category));
                 return;
             }
             _conversation.Clear();

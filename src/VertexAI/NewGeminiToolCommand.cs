@@ -135,8 +135,7 @@ namespace VertexAI.Commands
                 info = InvokeCommand.GetCommand(name, CommandTypes.Alias | CommandTypes.Function | CommandTypes.Filter | CommandTypes.Cmdlet | CommandTypes.ExternalScript);
                 if (info is null)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"There is no command '{name}'. Check the name, or import its module first."),
-                        "Gemini.CommandNotFound", ErrorCategory.ObjectNotFound, name));
+                    WriteError(ErrorRecords.CommandNotFound(name));
                     return null;
                 }
             }
@@ -179,7 +178,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "Gemini.CommandMetadata", ErrorCategory.InvalidArgument, info));
+                ThrowTerminatingError(ErrorRecords.CommandMetadata(ex, info));
             }
 
             var help = withHelp ? ReadHelp(info) : null;
