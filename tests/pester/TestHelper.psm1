@@ -65,6 +65,29 @@ function Import-VertexAITestModule {
     Import-Module (Get-VertexAIModuleManifest) -Global -Force -ErrorAction Stop
 }
 
+function Initialize-VertexTestSession {
+    <#
+    The set-up most test files share: imports the built module, starts the emulator and returns both it (Emulator) and
+    the session defaults that point every *-Gemini* command at it (Defaults), which the file assigns to its own
+    $PSDefaultParameterValues (a helper cannot set the caller's). -SecureToken gives the token as a SecureString, as a
+    user's profile would; without it the plain string (the parameter takes both).
+    #>
+    [CmdletBinding()]
+    param([switch] $SecureToken)
+    Import-VertexAITestModule
+    $emulator = Start-VertexEmulator
+    $token = if ($SecureToken) { ConvertTo-SecureString $emulator.Token -AsPlainText -Force } else { $emulator.Token }
+    [pscustomobject]@{
+        Emulator = $emulator
+        Defaults = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = $token
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+    }
+}
+
 function Start-VertexEmulator {
     <#
     Starts 'dotnet run --project tests/VertexAI.Emulator -c Release -- --port 0' with its stdout redirected and reads
@@ -450,6 +473,7 @@ function New-TestPng {
 }
 
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+    Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
     Get-RateLimitPlan, Get-RateLimitBody, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
