@@ -275,9 +275,7 @@ namespace VertexAI.Commands
 
         private string CurrentModel()
         {
-            var model = _model ?? Client.Endpoint.Model;
-            if (model is null) return $"the model of endpoint {Client.Endpoint.EndpointId}";
-            return Client.Endpoint.IsManaged && model.IndexOf('/') < 0 ? "google/" + model : model;
+            return Client.Endpoint.ModelIdFor(_model) ?? $"the model of endpoint {Client.Endpoint.EndpointId}";
         }
 
         // Sends a message with the conversation; the turn is kept only when it was answered. False ends the chat.

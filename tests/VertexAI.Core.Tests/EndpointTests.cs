@@ -112,4 +112,17 @@ public class EndpointTests
             Assert.Equal("BaseUri", ex.ParamName);
         }
     }
+
+    [Fact]
+    public void ModelIdFor_gives_a_bare_id_Googles_prefix_on_the_managed_endpoint_only()
+    {
+        var managed = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "gemini-2.0-flash-001" }, NoEnv);
+        Assert.Equal("google/gemini-2.5-pro", managed.ModelIdFor("gemini-2.5-pro"));
+        Assert.Equal("meta/llama-3.1-405b", managed.ModelIdFor("meta/llama-3.1-405b"));
+        Assert.Equal("google/gemini-2.0-flash-001", managed.ModelIdFor(null));
+
+        var deployed = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42" }, NoEnv);
+        Assert.Null(deployed.ModelIdFor(null));
+        Assert.Equal("gemma-2-9b-it", deployed.ModelIdFor("gemma-2-9b-it"));
+    }
 }

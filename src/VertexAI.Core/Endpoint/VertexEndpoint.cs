@@ -122,13 +122,26 @@ namespace VertexAI
             }
             if (endpointId is null)
             {
-                model ??= DefaultModel;
-                // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix.
-                if (model.IndexOf('/') < 0) model = "google/" + model;
+                model = WithPublisher(model ?? DefaultModel);
             }
 
             return new VertexEndpoint(project, location, version, endpointId, baseUri, model);
         }
+
+        /// <summary>
+        /// The model id a request sends: <paramref name="model"/> (a per-request override), else this endpoint's own; on the
+        /// managed endpoint a bare id gets Google's publisher prefix (<c>gemini-2.5-flash</c> → <c>google/gemini-2.5-flash</c>).
+        /// Null when neither is set (a self-deployed endpoint serves its one model).
+        /// </summary>
+        /// <param name="model">The request's model, or null for the endpoint's.</param>
+        public string? ModelIdFor(string? model)
+        {
+            var id = model ?? Model;
+            return id is not null && IsManaged ? WithPublisher(id) : id;
+        }
+
+        // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix. The one place it is added.
+        private static string WithPublisher(string model) => model.IndexOf('/') < 0 ? "google/" + model : model;
 
         /// <summary>
         /// Refuses anything but https, except plain http to a loopback address (a local emulator or test server):
