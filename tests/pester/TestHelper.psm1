@@ -397,42 +397,33 @@ function ConvertTo-PlainText {
 
 function Get-ChatParameterCase {
     <#
-    The parameters Invoke-GeminiChat and Get-GeminiStream share (tests/VertexAI.Module.Tests/SurfaceTests.cs has the same table): -ForEach data for
-    the parameter metadata tests (Position -1 means named).
+    The parameters the chat cmdlets share, as -ForEach data for the parameter metadata tests (Position -1 means named).
+    Read from the reviewed surface table, ChatRows and ByPropertyName in tests/VertexAI.Module.Tests/SurfaceTests.cs,
+    so that the table is written once: the xUnit tests check the assembly's metadata against it, these the parameters
+    PowerShell itself binds (Get-Command).
     #>
-    @(
-        @{ Name = 'Prompt'; Type = 'System.String[]'; Position = 0; Pipeline = $true; ByPropertyName = $true; Aliases = @() }
-        @{ Name = 'Message'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @('Messages') }
-        @{ Name = 'Model'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Project'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Location'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Endpoint'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @('EndpointId') }
-        @{ Name = 'ApiVersion'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'BaseUri'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'AccessToken'; Type = 'System.Security.SecureString'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Tool'; Type = 'VertexAI.ToolDefinition[]'; Position = -1; Pipeline = $false; Aliases = @('Tools') }
-        @{ Name = 'ToolChoice'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Temperature'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'TopP'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'MaxTokens'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Stop'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Seed'; Type = 'System.Int64'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ResponseFormat'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ExtraBody'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Conversation'; Type = 'VertexAI.ChatCompletion'; Position = -1; Pipeline = $true; Aliases = @() }
-        @{ Name = 'ThinkingBudget'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ThinkingLevel'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'IncludeThoughts'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ThoughtTagMarker'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ReasoningEffort'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ResponseSchema'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'StreamFunctionCallArguments'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'MaxRetries'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'TimeoutSec'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Proxy'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
-    )
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $CommandName)
+    $source = Join-Path (Get-VertexAIRepoRoot) 'tests/VertexAI.Module.Tests/SurfaceTests.cs'
+    $text = [System.IO.File]::ReadAllText($source)
+    $byPropertyName = [regex]::Match($text, 'HashSet<\(string Cmdlet, string Name\)> ByPropertyName =\s*\[(?<set>[^\]]*)\]')
+    if (-not $byPropertyName.Success) { throw "No ByPropertyName set in $source." }
+    $rowPattern = '\(cmdlet, "(?<name>\w+)", (?<type>"[^"]+"|Switch), (?<mandatory>true|false), (?<position>\d+|Named), (?<pipeline>true|false), "(?<aliases>[^"]*)"\)'
+    $rows = [regex]::Matches($text, $rowPattern)
+    if ($rows.Count -eq 0) { throw "No chat parameter rows (ChatRows) in $source." }
+    foreach ($row in $rows) {
+        $name = $row.Groups['name'].Value
+        $type = $row.Groups['type'].Value
+        @{
+            Name           = $name
+            Type           = if ($type -eq 'Switch') { 'System.Management.Automation.SwitchParameter' } else { $type.Trim('"') }
+            Mandatory      = $row.Groups['mandatory'].Value -eq 'true'
+            Position       = if ($row.Groups['position'].Value -eq 'Named') { -1 } else { [int] $row.Groups['position'].Value }
+            Pipeline       = $row.Groups['pipeline'].Value -eq 'true'
+            ByPropertyName = $byPropertyName.Groups['set'].Value.Contains("(""$CommandName"", ""$name"")")
+            Aliases        = @($row.Groups['aliases'].Value -split '\|' | Where-Object { $_ })
+        }
+    }
 }
 
 function Assert-ParameterShape {
