@@ -229,7 +229,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
-                WriteError(new ErrorRecord(ex, "Gemini.FileWriteError", ErrorCategory.WriteError, path));
+                WriteError(ErrorRecords.FileWriteError(ex, path));
                 return;
             }
             Note($"Saved {_conversation.Count} message(s) to {path}.");
@@ -252,7 +252,7 @@ namespace VertexAI.Commands
             {
                 var category = ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorCategory.ObjectNotFound
                     : ex is InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ReadError;
-                WriteError(new ErrorRecord(ex, "Gemini.FileReadError", category, path));
+                WriteError(ErrorRecords.FileReadError(ex, path, category));
                 return;
             }
             _conversation.Clear();
@@ -275,9 +275,7 @@ namespace VertexAI.Commands
 
         private string CurrentModel()
         {
-            var model = _model ?? Client.Endpoint.Model;
-            if (model is null) return $"the model of endpoint {Client.Endpoint.EndpointId}";
-            return Client.Endpoint.IsManaged && model.IndexOf('/') < 0 ? "google/" + model : model;
+            return Client.Endpoint.ModelIdFor(_model) ?? $"the model of endpoint {Client.Endpoint.EndpointId}";
         }
 
         // Sends a message with the conversation; the turn is kept only when it was answered. False ends the chat.

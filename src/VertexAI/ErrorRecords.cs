@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Management.Automation;
 
 namespace VertexAI.Commands
@@ -66,6 +67,71 @@ namespace VertexAI.Commands
             {
                 ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = CredentialsAction },
             };
+
+        /// <summary>A failure the batch did not foresee (not an API, credential or argument failure): non-terminating.</summary>
+        internal static ErrorRecord RequestFailed(Exception exception, object? target)
+            => new ErrorRecord(exception, "Gemini.RequestFailed", ErrorCategory.NotSpecified, target);
+
+        /// <summary>A JSON answer that could not be parsed; the completion is still written with the raw text.</summary>
+        internal static ErrorRecord InvalidStructuredOutput(StructuredOutputException exception)
+            => new ErrorRecord(exception, "Gemini.InvalidStructuredOutput", ErrorCategory.InvalidData, exception.RawText)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message + " The completion is still written; its Content holds the raw text."),
+            };
+
+        /// <summary>A file (or media path, or credential file) that is not there.</summary>
+        internal static ErrorRecord FileNotFound(Exception exception, object? target, string errorId = "Gemini.FileNotFound")
+            => new ErrorRecord(exception, errorId, ErrorCategory.ObjectNotFound, target);
+
+        /// <summary>A file that could not be read; <paramref name="category"/> tells a missing or malformed one apart where the
+        /// caller keeps one ErrorId for all read failures (Enter-GeminiChat's /load).</summary>
+        internal static ErrorRecord FileReadError(Exception exception, object? target, ErrorCategory category = ErrorCategory.ReadError)
+            => new ErrorRecord(exception, "Gemini.FileReadError", category, target);
+
+        /// <summary>A file that could not be written.</summary>
+        internal static ErrorRecord FileWriteError(Exception exception, object? target)
+            => new ErrorRecord(exception, "Gemini.FileWriteError", ErrorCategory.WriteError, target);
+
+        /// <summary>A file -NoClobber keeps.</summary>
+        internal static ErrorRecord FileExists(Exception exception, object? target)
+            => new ErrorRecord(exception, "Gemini.FileExists", ErrorCategory.ResourceExists, target);
+
+        /// <summary>A media file (New-GeminiMessage -Image, -Audio, -File) that could not be read: missing (also a drive or
+        /// provider that does not exist), not readable, or not usable media.</summary>
+        internal static ErrorRecord MediaUnreadable(Exception exception, string value)
+        {
+            switch (exception)
+            {
+                case FileNotFoundException notFound: return FileNotFound(notFound, notFound.FileName ?? value);
+                case ItemNotFoundException _:
+                case SessionStateException _:
+                case DirectoryNotFoundException _:
+                    return FileNotFound(exception, value);
+                case UnauthorizedAccessException _: return new ErrorRecord(exception, "Gemini.FileAccessDenied", ErrorCategory.PermissionDenied, value);
+                case IOException _: return FileReadError(exception, value);
+                default: return InvalidArgument(exception, "Gemini.InvalidMedia", value);
+            }
+        }
+
+        /// <summary>A conversation file whose JSON is not a conversation.</summary>
+        internal static ErrorRecord InvalidConversationFile(InvalidDataException exception, string path)
+            => new ErrorRecord(new InvalidDataException($"'{path}': {exception.Message}", exception), "Gemini.InvalidConversationFile", ErrorCategory.InvalidData, path);
+
+        /// <summary>Generated media that could not be saved (a file that exists without -Force is ResourceExists).</summary>
+        internal static ErrorRecord SaveMediaFailed(Exception exception, object? target)
+        {
+            var category = exception is IOException && exception.Message.Contains("already exists") ? ErrorCategory.ResourceExists : ErrorCategory.WriteError;
+            return new ErrorRecord(exception, "Gemini.SaveMediaFailed", category, target);
+        }
+
+        /// <summary>New-GeminiTool -Command naming no command.</summary>
+        internal static ErrorRecord CommandNotFound(string? name)
+            => new ErrorRecord(new ItemNotFoundException($"There is no command '{name}'. Check the name, or import its module first."),
+                "Gemini.CommandNotFound", ErrorCategory.ObjectNotFound, name);
+
+        /// <summary>A command whose parameter sets PowerShell could not read.</summary>
+        internal static ErrorRecord CommandMetadata(Exception exception, object? target)
+            => new ErrorRecord(exception, "Gemini.CommandMetadata", ErrorCategory.InvalidArgument, target);
 
         /// <summary>
         /// <c>Gemini.</c> followed by Google's status (<c>RESOURCE_EXHAUSTED</c>), else the HTTP status (<c>503</c>); a

@@ -65,9 +65,8 @@ namespace VertexAI.Commands
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (NoClobber.IsPresent && File.Exists(path))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new IOException($"The file '{path}' already exists; -NoClobber keeps it. Leave out -NoClobber to overwrite it."),
-                    "Gemini.FileExists", ErrorCategory.ResourceExists, path));
+                ThrowTerminatingError(ErrorRecords.FileExists(
+                    new IOException($"The file '{path}' already exists; -NoClobber keeps it. Leave out -NoClobber to overwrite it."), path));
             }
             if (!ShouldProcess(path, $"Write a conversation of {_messages.Count} message(s)")) return;
             try
@@ -76,7 +75,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "Gemini.FileWriteError", ErrorCategory.WriteError, path));
+                ThrowTerminatingError(ErrorRecords.FileWriteError(ex, path));
             }
             WriteVerbose($"Wrote {_messages.Count} message(s) to '{path}'.");
             if (PassThru.IsPresent) WriteObject(new FileInfo(path));

@@ -346,10 +346,7 @@ namespace VertexAI.Commands
         {
             if (completion.ParseError is { } parseError)
             {
-                WriteError(new ErrorRecord(parseError, "Gemini.InvalidStructuredOutput", ErrorCategory.InvalidData, parseError.RawText)
-                {
-                    ErrorDetails = new ErrorDetails(parseError.Message + " The completion is still written; its Content holds the raw text."),
-                });
+                WriteError(ErrorRecords.InvalidStructuredOutput(parseError));
             }
             var output = PSObject.AsPSObject(completion);
             if (input is not null && output.Properties["Input"] is null) output.Properties.Add(new PSNoteProperty("Input", input));
@@ -422,112 +419,35 @@ namespace VertexAI.Commands
             => messages.Count == 0 ? null : messages[messages.Count - 1].Text;
 
         private ChatRequest BuildTemplate(Dictionary<string, object> bound)
-        {
-            var request = new ChatRequest();
-            try
-            {
-                if (Tool is { Length: > 0 })
-                {
-                    request.Tools = new List<ToolDefinition>();
-                    foreach (var tool in Tool)
-                    {
-                        if (tool is not null) request.Tools.Add(tool);
-                    }
-                }
-                if (!string.IsNullOrWhiteSpace(ToolChoice)) request.ToolChoice = VertexAI.ToolChoice.Parse(ToolChoice!);
-                if (bound.ContainsKey(nameof(Temperature))) request.Temperature = Temperature;
-                if (bound.ContainsKey(nameof(TopP))) request.TopP = TopP;
-                if (bound.ContainsKey(nameof(MaxTokens))) request.MaxTokens = MaxTokens;
-                if (bound.ContainsKey(nameof(Seed))) request.Seed = Seed;
-                if (Stop is { Length: > 0 }) request.Stop = new List<string>(Stop);
-                if (ResponseFormat is not null) request.ResponseFormat = ToResponseFormat(ResponseFormat);
-                if (ExtraBody is not null) request.ExtraBody = PSValueConverter.ToJsonObject(ExtraBody, "extra_body", nameof(ExtraBody));
-                if (ResponseSchema is not null)
-                {
-                    if (ResponseFormat is not null)
-                    {
-                        throw new ArgumentException("Give either -ResponseSchema or -ResponseFormat, not both.", nameof(ResponseSchema));
-                    }
-                    request.ResponseFormat = ToSchemaFormat(ResponseSchema, SchemaName);
-                }
-                var thinking = new ThinkingOptions
-                {
-                    Budget = bound.ContainsKey(nameof(ThinkingBudget)) ? ThinkingBudget : (int?)null,
-                    Level = ThinkingLevel,
-                    IncludeThoughts = bound.ContainsKey(nameof(IncludeThoughts)) ? IncludeThoughts.IsPresent : (bool?)null,
-                    ThoughtTagMarker = string.IsNullOrEmpty(ThoughtTagMarker) ? null : ThoughtTagMarker,
-                };
-                thinking.ApplyTo(request);
-                if (bound.ContainsKey(nameof(StreamFunctionCallArguments)))
-                {
-                    ThinkingOptions.SetExtraBodyGoogle(request, "stream_function_call_arguments", StreamFunctionCallArguments.IsPresent);
-                }
-                if (ReasoningEffort is not null) request.ReasoningEffort = ReasoningEffort.ToLowerInvariant();
-                if (Modalities is { Length: > 0 }) request.Modalities = new List<string>(Modalities);
-                // Refused here, before any request: reasoning_effort with a thinking config, a recursive schema.
-                ChatCalls.Validate(request);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidArgument", ex.ParamName));
-            }
-            return request;
-        }
+            => Translate(() => ChatRequestBuilder.Template(this, bound), "Gemini.InvalidArgument", ex => ex.ParamName);
 
         private GeminiClient BuildClient()
         {
-            VertexEndpoint endpoint;
-            IAccessTokenSource tokens;
-            // Parameters (and $PSDefaultParameterValues) win over Set-GeminiContext, which wins over the environment.
             var context = GeminiContext.Current;
             var bound = MyInvocation.BoundParameters;
-            try
-            {
-                endpoint = VertexEndpoint.Resolve(new EndpointSettings
-                {
-                    Project = Project ?? context.Project,
-                    Location = Location ?? context.Location,
-                    ApiVersion = ApiVersion ?? context.ApiVersion,
-                    EndpointId = Endpoint ?? context.Endpoint,
-                    BaseUri = BaseUri ?? context.BaseUri,
-                    Model = Model ?? context.Model,
-                });
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
-                throw; // not reached: ThrowTerminatingError always throws
-            }
-            try
-            {
-                tokens = AccessToken is not null
-                    ? StaticTokenSource.FromSecureString(AccessToken)
-                    : context.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidAccessToken", nameof(AccessToken)));
-                throw; // not reached
-            }
-            try
-            {
-                return new GeminiClient(new GeminiClientOptions
-                {
-                    Endpoint = endpoint,
-                    TokenSource = new ReportingTokenSource(tokens),
+            var endpoint = Translate(() => ChatRequestBuilder.Endpoint(this, context), "Gemini.InvalidSettings", ex => ex.ParamName);
+            var tokens = Translate(() => ChatRequestBuilder.Tokens(this, context), "Gemini.InvalidAccessToken", _ => nameof(AccessToken));
+            return Translate(
+                () => new GeminiClient(ChatRequestBuilder.ClientOptions(
+                    this, bound, context, endpoint, new ReportingTokenSource(tokens),
                     // Without a listener the client builds no log lines: each one posted would wake the pipeline thread for nothing.
-                    Log = LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
+                    LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
                     // The request JSON is worth building only when a debug record can be shown.
-                    LogRequestBody = Wanted("Debug", "DebugPreference"),
-                    Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
-                    Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
-                    Proxy = Proxy ?? context.Proxy,
-                });
+                    Wanted("Debug", "DebugPreference"))),
+                "Gemini.InvalidSettings", ex => ex.ParamName);
+        }
+
+        // A setting that cannot work stops the command before anything is sent.
+        private T Translate<T>(Func<T> build, string errorId, Func<ArgumentException, object?> target)
+        {
+            try
+            {
+                return build();
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidSettings", ex.ParamName));
-                throw; // not reached
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, errorId, target(ex)));
+                throw; // not reached: ThrowTerminatingError always throws
             }
         }
 
@@ -547,62 +467,6 @@ namespace VertexAI.Commands
             if (value is null) return false;
             if (!LanguagePrimitives.TryConvertTo(value, out ActionPreference preference)) return true;
             return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
-        }
-
-        // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.
-        private static ResponseFormat ToSchemaFormat(object value, string? name)
-        {
-            var unwrapped = value is PSObject pso ? pso.BaseObject : value;
-            if (unwrapped is Type type) return VertexAI.ResponseFormat.ForType(type, name);
-            var schema = PSValueConverter.ToObjectMap(unwrapped, nameof(ResponseSchema), allowJson: true);
-            return VertexAI.ResponseFormat.JsonSchema(string.IsNullOrWhiteSpace(name) ? "response" : name!, schema, strict: true);
-        }
-
-        // 'text' / 'json_object', or a hashtable (or PSCustomObject) holding the whole response_format object.
-        private static ResponseFormat ToResponseFormat(object value)
-        {
-            const string Name = nameof(ResponseFormat);
-            var plain = PSValueConverter.ToPlain(value);
-            if (plain is string text)
-            {
-                switch (text.Trim().ToLowerInvariant())
-                {
-                    case "text": return VertexAI.ResponseFormat.Text;
-                    case "json_object": return VertexAI.ResponseFormat.JsonObject;
-                    case "json_schema":
-                        throw new ArgumentException("-ResponseFormat json_schema needs the schema: pass @{ type = 'json_schema'; json_schema = @{ name = '...'; schema = @{ ... } } }.", Name);
-                    default:
-                        throw new ArgumentException($"-ResponseFormat '{text}' is not a response format: use 'text', 'json_object', or a hashtable with type 'json_schema'.", Name);
-                }
-            }
-            if (!(plain is Dictionary<string, object?> map))
-            {
-                throw new ArgumentException($"-ResponseFormat must be 'text', 'json_object' or a hashtable, not {PSValueConverter.Describe(plain)}.", Name);
-            }
-
-            var type = PSValueConverter.GetIgnoringCase(map, "type") as string;
-            switch (type?.Trim().ToLowerInvariant())
-            {
-                case "text":
-                    return VertexAI.ResponseFormat.Text;
-                case "json_object":
-                    return VertexAI.ResponseFormat.JsonObject;
-                case "json_schema":
-                    if (!(PSValueConverter.GetIgnoringCase(map, "json_schema") is Dictionary<string, object?> jsonSchema))
-                    {
-                        throw new ArgumentException("-ResponseFormat of type json_schema needs a json_schema member: @{ type = 'json_schema'; json_schema = @{ name = '...'; schema = @{ ... } } }.", Name);
-                    }
-                    if (!(PSValueConverter.GetIgnoringCase(jsonSchema, "schema") is Dictionary<string, object?> schema))
-                    {
-                        throw new ArgumentException("-ResponseFormat json_schema.schema must be the JSON schema (a hashtable).", Name);
-                    }
-                    var schemaName = PSValueConverter.GetIgnoringCase(jsonSchema, "name") as string;
-                    var strict = PSValueConverter.GetIgnoringCase(jsonSchema, "strict") as bool?;
-                    return VertexAI.ResponseFormat.JsonSchema(string.IsNullOrWhiteSpace(schemaName) ? "response" : schemaName!, schema, strict);
-                default:
-                    throw new ArgumentException(
-                        $"-ResponseFormat needs a type of 'text', 'json_object' or 'json_schema'{(type is null ? "" : $", not '{type}'")}.", Name);
-            }
         }
     }
 }

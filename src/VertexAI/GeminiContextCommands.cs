@@ -91,8 +91,8 @@ namespace VertexAI.Commands
                 credentialFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CredentialFile);
                 if (!File.Exists(credentialFile))
                 {
-                    ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The credential file '{credentialFile}' does not exist.", credentialFile),
-                        "Gemini.CredentialFileNotFound", ErrorCategory.ObjectNotFound, credentialFile));
+                    ThrowTerminatingError(ErrorRecords.FileNotFound(new FileNotFoundException($"The credential file '{credentialFile}' does not exist.", credentialFile),
+                        credentialFile, "Gemini.CredentialFileNotFound"));
                 }
             }
             if (BaseUri is not null && !BaseUri.IsAbsoluteUri)

@@ -29,13 +29,12 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"Cannot read '{Path}': the file '{path}' does not exist.", path, ex),
-                    "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, path));
+                ThrowTerminatingError(ErrorRecords.FileNotFound(new FileNotFoundException($"Cannot read '{Path}': the file '{path}' does not exist.", path, ex), path));
                 return;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "Gemini.FileReadError", ErrorCategory.ReadError, path));
+                ThrowTerminatingError(ErrorRecords.FileReadError(ex, path));
                 return;
             }
             List<ChatMessage> messages;
@@ -45,7 +44,7 @@ namespace VertexAI.Commands
             }
             catch (InvalidDataException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"'{path}': {ex.Message}", ex), "Gemini.InvalidConversationFile", ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(ErrorRecords.InvalidConversationFile(ex, path));
                 return;
             }
             WriteVerbose($"Read {messages.Count} message(s) from '{path}'.");

@@ -180,7 +180,7 @@ namespace VertexAI.Commands
                     case OperationCanceledException _ when StopToken.IsCancellationRequested:
                         return;
                     case Exception other:
-                        WriteError(new ErrorRecord(other, "Gemini.RequestFailed", ErrorCategory.NotSpecified, item.Target));
+                        WriteError(ErrorRecords.RequestFailed(other, item.Target));
                         break;
                 }
             }
@@ -290,8 +290,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
-                var category = ex is System.IO.IOException && ex.Message.Contains("already exists") ? ErrorCategory.ResourceExists : ErrorCategory.WriteError;
-                WriteError(new ErrorRecord(ex, "Gemini.SaveMediaFailed", category, file ?? dir));
+                WriteError(ErrorRecords.SaveMediaFailed(ex, file ?? dir));
                 return;
             }
             completion.SavedFiles = paths;

@@ -264,7 +264,7 @@ namespace VertexAI.Commands
             }
             if (matches.Count == 0)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No file matches '{pattern}'."), "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, pattern));
+                ThrowTerminatingError(ErrorRecords.FileNotFound(new FileNotFoundException($"No file matches '{pattern}'."), pattern));
             }
             matches.Sort(StringComparer.Ordinal);
             WriteVerbose($"'{pattern}' matches {matches.Count} file(s).");
@@ -294,38 +294,10 @@ namespace VertexAI.Commands
                 _media.Add(part);
                 return;
             }
-            catch (FileNotFoundException ex)
+            catch (Exception ex) when (ex is IOException || ex is SessionStateException || ex is UnauthorizedAccessException
+                || ex is ArgumentException || ex is NotSupportedException)
             {
-                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, ex.FileName ?? value);
-            }
-            catch (ItemNotFoundException ex)
-            {
-                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
-            }
-            catch (SessionStateException ex)
-            {
-                // A drive or provider that does not exist.
-                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
-            }
-            catch (DirectoryNotFoundException ex)
-            {
-                error = new ErrorRecord(ex, "Gemini.FileNotFound", ErrorCategory.ObjectNotFound, value);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                error = new ErrorRecord(ex, "Gemini.FileAccessDenied", ErrorCategory.PermissionDenied, value);
-            }
-            catch (IOException ex)
-            {
-                error = new ErrorRecord(ex, "Gemini.FileReadError", ErrorCategory.ReadError, value);
-            }
-            catch (ArgumentException ex)
-            {
-                error = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidMedia", value);
-            }
-            catch (NotSupportedException ex)
-            {
-                error = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidMedia", value);
+                error = ErrorRecords.MediaUnreadable(ex, value);
             }
             ThrowTerminatingError(error);
         }

@@ -135,8 +135,7 @@ namespace VertexAI.Commands
                 info = InvokeCommand.GetCommand(name, CommandTypes.Alias | CommandTypes.Function | CommandTypes.Filter | CommandTypes.Cmdlet | CommandTypes.ExternalScript);
                 if (info is null)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"There is no command '{name}'. Check the name, or import its module first."),
-                        "Gemini.CommandNotFound", ErrorCategory.ObjectNotFound, name));
+                    WriteError(ErrorRecords.CommandNotFound(name));
                     return null;
                 }
             }
@@ -158,7 +157,7 @@ namespace VertexAI.Commands
             throw new InvalidOperationException("The script block could not be made into a function.");
         }
 
-        private ToolDefinition FromCommand(CommandInfo info, string? name, string? description, bool withHelp)
+        private PSObject FromCommand(CommandInfo info, string? name, string? description, bool withHelp)
         {
             var toolName = string.IsNullOrEmpty(name) ? info.Name : name!;
             if (!Regex.IsMatch(toolName, NamePattern))
@@ -179,7 +178,7 @@ namespace VertexAI.Commands
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "Gemini.CommandMetadata", ErrorCategory.InvalidArgument, info));
+                ThrowTerminatingError(ErrorRecords.CommandMetadata(ex, info));
             }
 
             var help = withHelp ? ReadHelp(info) : null;
@@ -209,7 +208,7 @@ namespace VertexAI.Commands
 
             var text = !string.IsNullOrEmpty(description) ? description : help?.Synopsis;
             WriteVerbose($"Tool '{toolName}' from {info.CommandType} {info.Name}: {parameters.Count} parameter(s) of set '{set?.Name}'.");
-            return new ToolDefinition
+            var tool = new ToolDefinition
             {
                 Function = new FunctionDefinition
                 {
@@ -217,8 +216,8 @@ namespace VertexAI.Commands
                     Description = string.IsNullOrEmpty(text) ? null : text,
                     Parameters = ToolSchemas.FromParameters(parameters),
                 },
-                Command = info,
             };
+            return ToolCommands.Attach(tool, info);
         }
 
         // Get-Help's synopsis and parameter descriptions, when the command has real help (not the generated syntax stub).

@@ -67,7 +67,7 @@ namespace VertexAI.Commands
             var id = call.Id ?? string.Empty;
             var name = call.Function.Name ?? string.Empty;
             var tool = FindIn(_tools, name);
-            if (!(tool?.Command is CommandInfo command))
+            if (!(ToolCommands.Of(tool) is CommandInfo command))
             {
                 return ToolResults.Error(id, $"There is no tool named '{name}'.");
             }
@@ -169,7 +169,7 @@ namespace VertexAI.Commands
             if (tools is null || name is null) return null;
             foreach (var t in tools)
             {
-                if (t.Command is CommandInfo && string.Equals(t.Function.Name, name, StringComparison.Ordinal)) return t;
+                if (ToolCommands.Of(t) is not null && string.Equals(t.Function.Name, name, StringComparison.Ordinal)) return t;
             }
             return null;
         }

@@ -12,7 +12,6 @@ internal static class Clients
     {
         Endpoint = VertexEndpoint.Resolve(
             new EndpointSettings { Project = Payloads.Project, Location = Payloads.Location, BaseUri = baseUri, Model = Payloads.Model },
-            null,
             _ => null),
         TokenSource = tokens,
     });

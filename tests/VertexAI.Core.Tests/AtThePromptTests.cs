@@ -17,7 +17,7 @@ public class AtThePromptTests(EmulatorFixture f) : IClassFixture<EmulatorFixture
         var endpoint = VertexEndpoint.Resolve(new EndpointSettings
         {
             Project = "test-project", Location = "us-central1", Model = "gemini-2.0-flash-001", BaseUri = f.Emulator.BaseUri,
-        }, null, _ => null);
+        }, _ => null);
         var client = new GeminiClient(new GeminiClientOptions
         {
             Endpoint = endpoint,

@@ -181,7 +181,7 @@ public class ApplicationDefaultCredentialsTests : ScriptedEmulatorTests
         {
             var before = _f.Emulator.TokenRequestCount;
             // No token source given: the client uses the session's Application Default Credentials.
-            var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, null, _ => null);
+            var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, _ => null);
             var client = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint });
             for (var i = 0; i < 3; i++) Assert.Equal("Echo: adc" + i, (await client.CompleteAsync(EmulatorFixture.UserPrompt("adc" + i))).Content);
             Assert.Equal(1, _f.Emulator.TokenRequestCount - before);

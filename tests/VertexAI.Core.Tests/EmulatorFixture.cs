@@ -26,7 +26,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
             EndpointId = endpointId,
             Model = model,
             BaseUri = Emulator.BaseUri,
-        }, null, _ => null);
+        }, _ => null);
         return new GeminiClient(new GeminiClientOptions
         {
             Endpoint = endpoint,

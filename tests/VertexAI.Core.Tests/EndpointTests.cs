@@ -15,7 +15,7 @@ public class EndpointTests
     [InlineData("global", "v1beta1", "987", "https://aiplatform.googleapis.com/v1beta1/projects/my-proj/locations/global/endpoints/987/chat/completions")]
     public void Builds_the_documented_urls(string location, string version, string? endpoint, string expected)
     {
-        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "my-proj", Location = location, ApiVersion = version, EndpointId = endpoint }, null, NoEnv);
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "my-proj", Location = location, ApiVersion = version, EndpointId = endpoint }, NoEnv);
         Assert.Equal(expected, e.ChatCompletionsUri.AbsoluteUri);
         Assert.Equal(endpoint is null, e.IsManaged);
     }
@@ -23,46 +23,46 @@ public class EndpointTests
     [Fact]
     public void Version_defaults_to_v1_and_model_gets_the_google_prefix_on_the_managed_endpoint()
     {
-        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "gemini-2.0-flash-001" }, null, NoEnv);
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "gemini-2.0-flash-001" }, NoEnv);
         Assert.Equal("v1", e.ApiVersion);
         Assert.Equal("google/gemini-2.0-flash-001", e.Model);
-        var other = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "meta/llama-3.1-405b" }, null, NoEnv);
+        var other = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "meta/llama-3.1-405b" }, NoEnv);
         Assert.Equal("meta/llama-3.1-405b", other.Model);
-        var fallback = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1" }, null, NoEnv);
+        var fallback = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1" }, NoEnv);
         Assert.Equal("google/" + VertexEndpoint.DefaultModel, fallback.Model);
     }
 
     [Fact]
     public void Self_deployed_endpoint_sends_no_model_unless_given_and_never_prefixes_it()
     {
-        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42" }, null, NoEnv);
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42" }, NoEnv);
         Assert.Null(e.Model);
-        var m = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42", Model = "gemma-2-9b-it" }, null, NoEnv);
+        var m = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42", Model = "gemma-2-9b-it" }, NoEnv);
         Assert.Equal("gemma-2-9b-it", m.Model);
     }
 
     [Fact]
-    public void Explicit_values_win_over_session_defaults_which_win_over_the_environment()
+    public void Explicit_values_win_over_the_environment_which_fills_what_is_missing()
     {
+        // Session defaults (Set-GeminiContext) are folded into the explicit values by the cmdlets before this runs.
         var env = new Dictionary<string, string?> { ["GOOGLE_CLOUD_PROJECT"] = "env-project", ["GOOGLE_CLOUD_LOCATION"] = "asia-northeast1" };
         Func<string, string?> read = k => env.TryGetValue(k, out var v) ? v : null;
-        var session = new EndpointSettings { Project = "session-project" };
 
-        Assert.Equal("explicit-project", VertexEndpoint.Resolve(new EndpointSettings { Project = "explicit-project" }, session, read).Project);
-        var fromSession = VertexEndpoint.Resolve(new EndpointSettings(), session, read);
-        Assert.Equal("session-project", fromSession.Project);
-        Assert.Equal("asia-northeast1", fromSession.Location);
-        Assert.Equal("env-project", VertexEndpoint.Resolve(null, null, read).Project);
+        Assert.Equal("explicit-project", VertexEndpoint.Resolve(new EndpointSettings { Project = "explicit-project" }, read).Project);
+        var fromEnvironment = VertexEndpoint.Resolve(new EndpointSettings(), read);
+        Assert.Equal("env-project", fromEnvironment.Project);
+        Assert.Equal("asia-northeast1", fromEnvironment.Location);
+        Assert.Equal("env-project", VertexEndpoint.Resolve(null, read).Project);
     }
 
     [Fact]
     public void Missing_project_and_location_are_named_in_the_error()
     {
-        var both = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings(), null, NoEnv));
+        var both = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings(), NoEnv));
         Assert.Contains("-Project", both.Message);
         Assert.Contains("GOOGLE_CLOUD_PROJECT", both.Message);
         Assert.Contains("-Location", both.Message);
-        var location = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456" }, null, NoEnv));
+        var location = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456" }, NoEnv));
         Assert.DoesNotContain("-Project", location.Message);
         Assert.Contains("GOOGLE_CLOUD_LOCATION", location.Message);
         Assert.Equal("Location", location.ParamName);
@@ -85,7 +85,7 @@ public class EndpointTests
             case "Endpoint": s.EndpointId = value; break;
             case "Model": s.Model = value; break;
         }
-        var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, null, NoEnv));
+        var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, NoEnv));
         Assert.Equal(param, ex.ParamName);
     }
 
@@ -103,13 +103,26 @@ public class EndpointTests
         var s = new EndpointSettings { Project = "p-123456", Location = "us-central1", BaseUri = new Uri(uri) };
         if (allowed)
         {
-            var e = VertexEndpoint.Resolve(s, null, NoEnv);
+            var e = VertexEndpoint.Resolve(s, NoEnv);
             Assert.StartsWith(uri.TrimEnd('/') + "/v1/projects/p-123456/locations/us-central1/endpoints/openapi/chat/completions", e.ChatCompletionsUri.AbsoluteUri);
         }
         else
         {
-            var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, null, NoEnv));
+            var ex = Assert.Throws<ArgumentException>(() => VertexEndpoint.Resolve(s, NoEnv));
             Assert.Equal("BaseUri", ex.ParamName);
         }
+    }
+
+    [Fact]
+    public void ModelIdFor_gives_a_bare_id_Googles_prefix_on_the_managed_endpoint_only()
+    {
+        var managed = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", Model = "gemini-2.0-flash-001" }, NoEnv);
+        Assert.Equal("google/gemini-2.5-pro", managed.ModelIdFor("gemini-2.5-pro"));
+        Assert.Equal("meta/llama-3.1-405b", managed.ModelIdFor("meta/llama-3.1-405b"));
+        Assert.Equal("google/gemini-2.0-flash-001", managed.ModelIdFor(null));
+
+        var deployed = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "us-central1", EndpointId = "42" }, NoEnv);
+        Assert.Null(deployed.ModelIdFor(null));
+        Assert.Equal("gemma-2-9b-it", deployed.ModelIdFor("gemma-2-9b-it"));
     }
 }

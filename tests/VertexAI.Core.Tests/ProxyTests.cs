@@ -19,7 +19,7 @@ public class ProxyTests : IClassFixture<EmulatorFixture>
 
     private GeminiClient ClientVia(Uri proxy, IGeminiLog? log = null)
     {
-        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, null, _ => null);
+        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, _ => null);
         return new GeminiClient(new GeminiClientOptions
         {
             Endpoint = endpoint,

@@ -31,7 +31,7 @@ public class SecurityTests : ScriptedEmulatorTests
         await app.StartAsync();
         var port = new Uri(app.Urls.First()).Port;
 
-        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "global", BaseUri = new Uri($"https://127.0.0.1:{port}/") }, null, _ => null);
+        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-123456", Location = "global", BaseUri = new Uri($"https://127.0.0.1:{port}/") }, _ => null);
         var client = new GeminiClient(new GeminiClientOptions
         {
             Endpoint = endpoint,

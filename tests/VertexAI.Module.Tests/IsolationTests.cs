@@ -71,7 +71,7 @@ public sealed class IsolationTests(ModuleFixture module)
         Set(endpointSettings, "Location", "global");
         Set(endpointSettings, "BaseUri", emulator.BaseUri);
         var resolve = core.GetType("VertexAI.VertexEndpoint", true)!.GetMethod("Resolve")!;
-        var endpoint = resolve.Invoke(null, new object?[] { endpointSettings, null, (Func<string, string?>)(_ => null) })!;
+        var endpoint = resolve.Invoke(null, new object?[] { endpointSettings, (Func<string, string?>)(_ => null) })!;
         var options = Activator.CreateInstance(core.GetType("VertexAI.GeminiClientOptions", true)!)!;
         Set(options, "Endpoint", endpoint);
         Set(options, "TokenSource", (object)tokens);

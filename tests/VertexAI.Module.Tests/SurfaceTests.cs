@@ -1,8 +1,10 @@
 namespace VertexAI.Module.Tests;
 
 /// <summary>
-/// The cmdlet surface (as the help and README document it), parameter by parameter. A change to the surface must change this table,
-/// the help (en-US/VertexAI.dll-Help.xml) and the Pester suite together.
+/// The cmdlet surface (as the help and README document it), parameter by parameter: the reviewed contract the C# attributes
+/// are checked against. A change to the surface must change this table and the help (en-US/VertexAI.dll-Help.xml, checked by
+/// HelpCoverageTests) together. The Pester suite reads <see cref="ChatRows"/> and <see cref="ByPropertyName"/> from this file
+/// (TestHelper's Get-ChatParameterCase): keep one row per line in their shape.
 /// </summary>
 [Collection(ModuleCollection.Name)]
 public sealed class SurfaceTests(ModuleFixture module)

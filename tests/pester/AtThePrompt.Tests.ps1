@@ -10,14 +10,9 @@ BeforeDiscovery {
 Describe 'At the prompt' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $emulator.Token
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
 
         # An answer blocked by the safety filters, in the shape this module reads: finish_reason content_filter, no text,
         # and what Gemini reports about the block (finish reason and safety ratings) under extra_content.google.

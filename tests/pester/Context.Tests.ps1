@@ -158,14 +158,9 @@ Describe 'Set-GeminiContext and Get-GeminiContext' {
 Describe 'Checked before sending' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $emulator.Token
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
         $weather = New-GeminiTool get_weather 'Gets the weather' @{ type = 'object'; properties = @{ city = @{ type = 'string' } } }
     }
 

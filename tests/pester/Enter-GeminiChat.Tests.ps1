@@ -12,14 +12,9 @@ Describe 'Enter-GeminiChat' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot 'Terminal.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $emulator.Token
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
         $work = Join-Path ([IO.Path]::GetTempPath()) ('vertexai-enter-' + [guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $work | Out-Null
 

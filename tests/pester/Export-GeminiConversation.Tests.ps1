@@ -4,14 +4,9 @@
 Describe 'Export-GeminiConversation and Import-GeminiConversation' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = (ConvertTo-SecureString $emulator.Token -AsPlainText -Force)
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
         $weatherTool = New-GeminiTool get_weather 'Gets the weather' @{ type = 'object'; properties = @{ city = @{ type = 'string' } }; required = @('city') }
     }
 

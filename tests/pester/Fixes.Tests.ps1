@@ -108,9 +108,9 @@ Describe 'Views of the module''s objects (VertexAI.format.ps1xml)' {
 Describe 'Chat cmdlets against the emulator (fixes)' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $secureToken = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
+        $secureToken = $session.Defaults['*-Gemini*:AccessToken']
         $manifest = Get-VertexAIModuleManifest
 
         # Runs a script in a child PowerShell (this same executable) with standard input at its end from the start,
@@ -148,12 +148,7 @@ $PSDefaultParameterValues = @{
     '*-Gemini*:Location'    = 'us-central1'
 }
 '@
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $secureToken
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $PSDefaultParameterValues = $session.Defaults
     }
 
     AfterAll {

@@ -1,23 +1,13 @@
 # Pester 5: Get-GeminiStream in a real PowerShell session against the Vertex AI emulator (tests/VertexAI.Emulator).
 # Run from the repository root: Invoke-Pester ./tests/pester
 
-BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-    $chatParameters = Get-ChatParameterCase
-}
-
 Describe 'Get-GeminiStream' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
         $token = $emulator.Token
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = (ConvertTo-SecureString $token -AsPlainText -Force)
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $PSDefaultParameterValues = $session.Defaults
     }
 
     AfterAll {
@@ -34,10 +24,7 @@ Describe 'Get-GeminiStream' {
             (@((Get-Command Get-GeminiStream).OutputType.Name | Sort-Object) -join ',') | Should -Be 'System.String,VertexAI.ChatCompletionChunk'
         }
 
-        It '-<Name> is <Type> as the surface fixes it' -ForEach $chatParameters {
-            Assert-ParameterShape -CommandName Get-GeminiStream -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases -ByPropertyName ([bool] $ByPropertyName)
-        }
-
+        # The shared chat parameters: ChatParameters.Tests.ps1.
         It '-TextOnly is a switch and there is no -Stream' {
             Assert-ParameterShape -CommandName Get-GeminiStream -Name TextOnly -Type 'System.Management.Automation.SwitchParameter'
             (Get-Command Get-GeminiStream).Parameters.ContainsKey('Stream') | Should -BeFalse

@@ -1,26 +1,16 @@
 # Pester 5: Invoke-GeminiChat in a real PowerShell session against the Vertex AI emulator (tests/VertexAI.Emulator).
 # Run from the repository root: Invoke-Pester ./tests/pester
 
-BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-    $chatParameters = Get-ChatParameterCase
-}
-
 Describe 'Invoke-GeminiChat' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
         $token = $emulator.Token
-        $secureToken = ConvertTo-SecureString $token -AsPlainText -Force
+        $secureToken = $session.Defaults['*-Gemini*:AccessToken']
         $managedPath = '/v1/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions'
         # Session defaults, as a user would set them; tests that need other values shadow this variable.
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $secureToken
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $PSDefaultParameterValues = $session.Defaults
         $weatherTool = New-GeminiTool get_weather 'Gets the current weather for a city' @{
             type       = 'object'
             properties = @{ city = @{ type = 'string'; description = 'City name' } }
@@ -42,10 +32,7 @@ Describe 'Invoke-GeminiChat' {
             (@((Get-Command Invoke-GeminiChat).OutputType.Name) -join ',') | Should -Be 'VertexAI.ChatCompletion'
         }
 
-        It '-<Name> is <Type> as the surface fixes it' -ForEach $chatParameters {
-            Assert-ParameterShape -CommandName Invoke-GeminiChat -Name $Name -Type $Type -Position $Position -Pipeline $Pipeline -Aliases $Aliases -ByPropertyName ([bool] $ByPropertyName)
-        }
-
+        # The shared chat parameters: ChatParameters.Tests.ps1.
         It '-Stream is a switch' {
             Assert-ParameterShape -CommandName Invoke-GeminiChat -Name Stream -Type 'System.Management.Automation.SwitchParameter'
         }

@@ -4,14 +4,9 @@
 Describe 'New-GeminiMessage' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = (ConvertTo-SecureString $emulator.Token -AsPlainText -Force)
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
         $png = New-TestPng -Path (Join-Path $TestDrive 'pixel.png')
         $pngBase64 = [Convert]::ToBase64String([System.IO.File]::ReadAllBytes($png))
         $wav = Join-Path $TestDrive 'clip.wav'

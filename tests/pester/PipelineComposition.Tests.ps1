@@ -13,14 +13,9 @@ BeforeDiscovery {
 Describe 'Pipeline composition' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $emulator.Token
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
 
         # Runs the chat command of a mode with the given pipeline input and arguments; host output (-Stream) is dropped.
         function Invoke-Mode {

@@ -65,6 +65,29 @@ function Import-VertexAITestModule {
     Import-Module (Get-VertexAIModuleManifest) -Global -Force -ErrorAction Stop
 }
 
+function Initialize-VertexTestSession {
+    <#
+    The set-up most test files share: imports the built module, starts the emulator and returns both it (Emulator) and
+    the session defaults that point every *-Gemini* command at it (Defaults), which the file assigns to its own
+    $PSDefaultParameterValues (a helper cannot set the caller's). -SecureToken gives the token as a SecureString, as a
+    user's profile would; without it the plain string (the parameter takes both).
+    #>
+    [CmdletBinding()]
+    param([switch] $SecureToken)
+    Import-VertexAITestModule
+    $emulator = Start-VertexEmulator
+    $token = if ($SecureToken) { ConvertTo-SecureString $emulator.Token -AsPlainText -Force } else { $emulator.Token }
+    [pscustomobject]@{
+        Emulator = $emulator
+        Defaults = @{
+            '*-Gemini*:BaseUri'     = $emulator.BaseUri
+            '*-Gemini*:AccessToken' = $token
+            '*-Gemini*:Project'     = 'test-project'
+            '*-Gemini*:Location'    = 'us-central1'
+        }
+    }
+}
+
 function Start-VertexEmulator {
     <#
     Starts 'dotnet run --project tests/VertexAI.Emulator -c Release -- --port 0' with its stdout redirected and reads
@@ -378,42 +401,33 @@ function ConvertTo-PlainText {
 
 function Get-ChatParameterCase {
     <#
-    The parameters Invoke-GeminiChat and Get-GeminiStream share (tests/VertexAI.Module.Tests/SurfaceTests.cs has the same table): -ForEach data for
-    the parameter metadata tests (Position -1 means named).
+    The parameters the chat cmdlets share, as -ForEach data for the parameter metadata tests (Position -1 means named).
+    Read from the reviewed surface table, ChatRows and ByPropertyName in tests/VertexAI.Module.Tests/SurfaceTests.cs,
+    so that the table is written once: the xUnit tests check the assembly's metadata against it, these the parameters
+    PowerShell itself binds (Get-Command).
     #>
-    @(
-        @{ Name = 'Prompt'; Type = 'System.String[]'; Position = 0; Pipeline = $true; ByPropertyName = $true; Aliases = @() }
-        @{ Name = 'Message'; Type = 'VertexAI.ChatMessage[]'; Position = -1; Pipeline = $true; Aliases = @('Messages') }
-        @{ Name = 'Model'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Project'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Location'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Endpoint'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @('EndpointId') }
-        @{ Name = 'ApiVersion'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'BaseUri'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'AccessToken'; Type = 'System.Security.SecureString'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Tool'; Type = 'VertexAI.ToolDefinition[]'; Position = -1; Pipeline = $false; Aliases = @('Tools') }
-        @{ Name = 'ToolChoice'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Temperature'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'TopP'; Type = 'System.Double'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'MaxTokens'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Stop'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Seed'; Type = 'System.Int64'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ResponseFormat'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ExtraBody'; Type = 'System.Collections.IDictionary'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Conversation'; Type = 'VertexAI.ChatCompletion'; Position = -1; Pipeline = $true; Aliases = @() }
-        @{ Name = 'ThinkingBudget'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ThinkingLevel'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'IncludeThoughts'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ThoughtTagMarker'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ReasoningEffort'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'ResponseSchema'; Type = 'System.Object'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'SchemaName'; Type = 'System.String'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Modalities'; Type = 'System.String[]'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'StreamFunctionCallArguments'; Type = 'System.Management.Automation.SwitchParameter'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'MaxRetries'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'TimeoutSec'; Type = 'System.Int32'; Position = -1; Pipeline = $false; Aliases = @() }
-        @{ Name = 'Proxy'; Type = 'System.Uri'; Position = -1; Pipeline = $false; Aliases = @() }
-    )
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $CommandName)
+    $source = Join-Path (Get-VertexAIRepoRoot) 'tests/VertexAI.Module.Tests/SurfaceTests.cs'
+    $text = [System.IO.File]::ReadAllText($source)
+    $byPropertyName = [regex]::Match($text, 'HashSet<\(string Cmdlet, string Name\)> ByPropertyName =\s*\[(?<set>[^\]]*)\]')
+    if (-not $byPropertyName.Success) { throw "No ByPropertyName set in $source." }
+    $rowPattern = '\(cmdlet, "(?<name>\w+)", (?<type>"[^"]+"|Switch), (?<mandatory>true|false), (?<position>\d+|Named), (?<pipeline>true|false), "(?<aliases>[^"]*)"\)'
+    $rows = [regex]::Matches($text, $rowPattern)
+    if ($rows.Count -eq 0) { throw "No chat parameter rows (ChatRows) in $source." }
+    foreach ($row in $rows) {
+        $name = $row.Groups['name'].Value
+        $type = $row.Groups['type'].Value
+        @{
+            Name           = $name
+            Type           = if ($type -eq 'Switch') { 'System.Management.Automation.SwitchParameter' } else { $type.Trim('"') }
+            Mandatory      = $row.Groups['mandatory'].Value -eq 'true'
+            Position       = if ($row.Groups['position'].Value -eq 'Named') { -1 } else { [int] $row.Groups['position'].Value }
+            Pipeline       = $row.Groups['pipeline'].Value -eq 'true'
+            ByPropertyName = $byPropertyName.Groups['set'].Value.Contains("(""$CommandName"", ""$name"")")
+            Aliases        = @($row.Groups['aliases'].Value -split '\|' | Where-Object { $_ })
+        }
+    }
 }
 
 function Assert-ParameterShape {
@@ -454,6 +468,7 @@ function New-TestPng {
 }
 
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+    Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
     Get-RateLimitBody, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,

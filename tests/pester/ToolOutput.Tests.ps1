@@ -4,14 +4,9 @@
 Describe 'Tool output sent by -InvokeTools' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = $emulator.Token
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $session = Initialize-VertexTestSession
+        $emulator = $session.Emulator
+        $PSDefaultParameterValues = $session.Defaults
         # The tool message of the second request, as JSON.
         function Get-SentToolResult {
             $requests = @(Get-EmulatorRequest)

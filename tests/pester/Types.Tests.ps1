@@ -6,15 +6,10 @@
 Describe 'VertexAI types by name' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
-        Import-VertexAITestModule
-        $emulator = Start-VertexEmulator
+        $session = Initialize-VertexTestSession -SecureToken
+        $emulator = $session.Emulator
         $token = $emulator.Token
-        $PSDefaultParameterValues = @{
-            '*-Gemini*:BaseUri'     = $emulator.BaseUri
-            '*-Gemini*:AccessToken' = (ConvertTo-SecureString $token -AsPlainText -Force)
-            '*-Gemini*:Project'     = 'test-project'
-            '*-Gemini*:Location'    = 'us-central1'
-        }
+        $PSDefaultParameterValues = $session.Defaults
         $manifest = Get-VertexAIModuleManifest
         $dependencies = Join-Path (Split-Path -Parent $manifest) 'Dependencies'
         $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')

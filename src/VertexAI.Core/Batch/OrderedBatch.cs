@@ -8,7 +8,7 @@ namespace VertexAI.Batch
 {
     /// <summary>
     /// Runs many requests with at most <c>throttleLimit</c> in flight and hands each outcome to a callback exactly once,
-    /// in input order by default. A failure is an outcome like a success: it never stops the batch. Inputs may arrive
+    /// in input order. A failure is an outcome like a success: it never stops the batch. Inputs may arrive
     /// over time (as pipeline input does); <see cref="SubmitAsync"/> waits while every slot is busy.
     /// </summary>
     /// <typeparam name="T">The result of one item.</typeparam>
@@ -16,10 +16,8 @@ namespace VertexAI.Batch
     {
         private readonly SemaphoreSlim _slots;
         private readonly Action<BatchItemResult<T>> _onResult;
-        private readonly bool _preserveOrder;
         private readonly object _gate = new object();
         private readonly SortedDictionary<int, BatchItemResult<T>> _ready = new SortedDictionary<int, BatchItemResult<T>>();
-        private readonly Queue<BatchItemResult<T>> _unordered = new Queue<BatchItemResult<T>>();
         private readonly TaskCompletionSource<bool> _allEmitted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private int _submitted;
@@ -35,13 +33,11 @@ namespace VertexAI.Batch
         /// <summary>Creates a batch.</summary>
         /// <param name="throttleLimit">The most items in flight at once (1 = strictly one after another).</param>
         /// <param name="onResult">Receives each outcome exactly once; never called concurrently.</param>
-        /// <param name="preserveOrder">Emit in input order (default) or as items finish.</param>
-        public OrderedBatch(int throttleLimit, Action<BatchItemResult<T>> onResult, bool preserveOrder = true)
+        public OrderedBatch(int throttleLimit, Action<BatchItemResult<T>> onResult)
         {
             if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "The throttle limit must be at least 1.");
             _slots = new SemaphoreSlim(throttleLimit, throttleLimit);
             _onResult = onResult ?? throw new ArgumentNullException(nameof(onResult));
-            _preserveOrder = preserveOrder;
             ThrottleLimit = throttleLimit;
         }
 
@@ -130,8 +126,7 @@ namespace VertexAI.Batch
                 _inFlight--;
                 if (result.Succeeded) _succeeded++;
                 else _failed++;
-                if (_preserveOrder) _ready[result.Index] = result;
-                else _unordered.Enqueue(result);
+                _ready[result.Index] = result;
                 // One thread at a time hands results over, so the callback is never called concurrently.
                 if (_emitting) return;
                 _emitting = true;
@@ -142,17 +137,10 @@ namespace VertexAI.Batch
                 var next = new List<BatchItemResult<T>>();
                 lock (_gate)
                 {
-                    if (_preserveOrder)
+                    while (_ready.TryGetValue(_nextToEmit, out var r))
                     {
-                        while (_ready.TryGetValue(_nextToEmit, out var r))
-                        {
-                            _ready.Remove(_nextToEmit++);
-                            next.Add(r);
-                        }
-                    }
-                    else
-                    {
-                        while (_unordered.Count > 0) next.Add(_unordered.Dequeue());
+                        _ready.Remove(_nextToEmit++);
+                        next.Add(r);
                     }
                     if (next.Count == 0)
                     {

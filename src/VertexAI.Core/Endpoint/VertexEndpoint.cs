@@ -66,21 +66,19 @@ namespace VertexAI
         public Uri ChatCompletionsUri { get; }
 
         /// <summary>
-        /// Resolves an endpoint from explicit values, then session defaults, then the environment
+        /// Resolves an endpoint from the given values, then the environment
         /// (<c>GOOGLE_CLOUD_PROJECT</c>, <c>GOOGLE_CLOUD_LOCATION</c>). Throws <see cref="ArgumentException"/>
         /// naming what is missing or malformed and how to supply it.
         /// </summary>
-        /// <param name="explicitSettings">Values given for this call (may be null).</param>
-        /// <param name="sessionDefaults">Session-wide defaults (may be null).</param>
+        /// <param name="explicitSettings">Values given for this call, session defaults already folded in (may be null).</param>
         /// <param name="environment">Reads an environment variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-        public static VertexEndpoint Resolve(EndpointSettings? explicitSettings, EndpointSettings? sessionDefaults = null, Func<string, string?>? environment = null)
+        public static VertexEndpoint Resolve(EndpointSettings? explicitSettings, Func<string, string?>? environment = null)
         {
             environment ??= Environment.GetEnvironmentVariable;
             var e = explicitSettings ?? new EndpointSettings();
-            var s = sessionDefaults ?? new EndpointSettings();
 
-            var project = FirstNonEmpty(e.Project, s.Project, environment(ProjectVariable));
-            var location = FirstNonEmpty(e.Location, s.Location, environment(LocationVariable));
+            var project = FirstNonEmpty(e.Project, environment(ProjectVariable));
+            var location = FirstNonEmpty(e.Location, environment(LocationVariable));
             var missing = new List<string>();
             if (project is null) missing.Add($"the project (-Project, or the {ProjectVariable} environment variable)");
             if (location is null) missing.Add($"the location (-Location, e.g. 'global' or 'us-central1', or the {LocationVariable} environment variable)");
@@ -100,37 +98,50 @@ namespace VertexAI
                 throw new ArgumentException($"'{location}' is not a valid location: use 'global' or a region such as 'us-central1'.", "Location");
             }
 
-            var version = (FirstNonEmpty(e.ApiVersion, s.ApiVersion) ?? "v1").Trim().ToLowerInvariant();
+            var version = (FirstNonEmpty(e.ApiVersion) ?? "v1").Trim().ToLowerInvariant();
             if (!ApiVersions.Contains(version))
             {
                 throw new ArgumentException($"'{version}' is not a supported API version: use 'v1' or 'v1beta1'.", "ApiVersion");
             }
 
             // An endpoint id given explicitly wins; "openapi" names the managed endpoint itself.
-            var endpointId = FirstNonEmpty(e.EndpointId, s.EndpointId)?.Trim();
+            var endpointId = FirstNonEmpty(e.EndpointId)?.Trim();
             if (string.Equals(endpointId, "openapi", StringComparison.OrdinalIgnoreCase)) endpointId = null;
             if (endpointId is not null && !EndpointPattern.IsMatch(endpointId))
             {
                 throw new ArgumentException($"'{endpointId}' is not a valid endpoint id: use the numeric id (or name) shown by 'gcloud ai endpoints list'.", "Endpoint");
             }
 
-            var baseUri = e.BaseUri ?? s.BaseUri;
+            var baseUri = e.BaseUri;
             if (baseUri is not null) ValidateBaseUri(baseUri);
 
-            var model = FirstNonEmpty(e.Model, s.Model)?.Trim();
+            var model = FirstNonEmpty(e.Model)?.Trim();
             if (model is not null && !ModelPattern.IsMatch(model))
             {
                 throw new ArgumentException($"'{model}' is not a valid model id: use an id such as 'gemini-2.5-flash' or 'google/gemini-2.5-flash'.", "Model");
             }
             if (endpointId is null)
             {
-                model ??= DefaultModel;
-                // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix.
-                if (model.IndexOf('/') < 0) model = "google/" + model;
+                model = WithPublisher(model ?? DefaultModel);
             }
 
             return new VertexEndpoint(project, location, version, endpointId, baseUri, model);
         }
+
+        /// <summary>
+        /// The model id a request sends: <paramref name="model"/> (a per-request override), else this endpoint's own; on the
+        /// managed endpoint a bare id gets Google's publisher prefix (<c>gemini-2.5-flash</c> → <c>google/gemini-2.5-flash</c>).
+        /// Null when neither is set (a self-deployed endpoint serves its one model).
+        /// </summary>
+        /// <param name="model">The request's model, or null for the endpoint's.</param>
+        public string? ModelIdFor(string? model)
+        {
+            var id = model ?? Model;
+            return id is not null && IsManaged ? WithPublisher(id) : id;
+        }
+
+        // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix. The one place it is added.
+        private static string WithPublisher(string model) => model.IndexOf('/') < 0 ? "google/" + model : model;
 
         /// <summary>
         /// Refuses anything but https, except plain http to a loopback address (a local emulator or test server):

@@ -11,13 +11,6 @@ namespace VertexAI
         /// <summary>The function's description.</summary>
         public FunctionDefinition Function { get; set; } = new FunctionDefinition();
 
-        /// <summary>
-        /// What runs the tool when the model calls it: the PowerShell command (a CommandInfo) New-GeminiTool built the
-        /// definition from, or null. Not part of the wire format; Invoke-GeminiChat -InvokeTools runs it.
-        /// </summary>
-        [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-        public object? Command { get; set; }
-
         /// <inheritdoc/>
         public override string ToString() => Function.Name ?? string.Empty;
     }

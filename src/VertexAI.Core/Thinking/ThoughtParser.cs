@@ -116,26 +116,29 @@ namespace VertexAI
             thoughts = null;
             answer = null;
             if (message is null) return;
-            string? raw;
             StringBuilder? flagged = null;
-            if (message.Parts is null)
-            {
-                raw = message.Content;
-            }
-            else
-            {
-                StringBuilder? rest = null;
-                foreach (var p in message.Parts)
-                {
-                    if (p.Type != "text" || p.Text is null) continue;
-                    if (IsThoughtPart(p)) (flagged ??= new StringBuilder()).Append(p.Text);
-                    else (rest ??= new StringBuilder()).Append(p.Text);
-                }
-                raw = rest?.ToString();
-            }
+            var raw = UnflaggedText(message, ref flagged);
             Split(raw, marker, out var tagged, out answer);
             if (flagged is null) thoughts = tagged;
             else thoughts = tagged is null ? flagged.ToString() : flagged + tagged;
+        }
+
+        /// <summary>
+        /// The text of a message (or a streamed delta) that is not marked as a thought; the text of parts marked
+        /// <c>extra_content.google.thought: true</c> is appended to <paramref name="flagged"/> (made when there is some).
+        /// Null when the message has parts but none is unmarked text. Tagged thoughts are still in the returned text.
+        /// </summary>
+        internal static string? UnflaggedText(ChatMessage message, ref StringBuilder? flagged)
+        {
+            if (message.Parts is null) return message.Content;
+            StringBuilder? rest = null;
+            foreach (var p in message.Parts)
+            {
+                if (p.Type != "text" || p.Text is null) continue;
+                if (IsThoughtPart(p)) (flagged ??= new StringBuilder()).Append(p.Text);
+                else (rest ??= new StringBuilder()).Append(p.Text);
+            }
+            return rest?.ToString();
         }
 
         /// <summary>Whether a part is marked as a thought (<c>extra_content.google.thought: true</c>).</summary>

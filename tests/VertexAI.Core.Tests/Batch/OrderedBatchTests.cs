@@ -123,17 +123,6 @@ public class OrderedBatchTests : ScriptedEmulatorTests
     }
 
     [Fact]
-    public async Task Unordered_mode_emits_as_items_finish()
-    {
-        var order = new List<int>();
-        var batch = new OrderedBatch<int>(2, r => order.Add(r.Index), preserveOrder: false);
-        await batch.SubmitAsync("slow", async ct => { await Task.Delay(300, ct); return 0; }, CancellationToken.None);
-        await batch.SubmitAsync("fast", async ct => { await Task.Delay(10, ct); return 1; }, CancellationToken.None);
-        await batch.CompleteAsync(CancellationToken.None);
-        Assert.Equal(new[] { 1, 0 }, order);
-    }
-
-    [Fact]
     public async Task Cancelling_ends_work_in_flight_as_cancelled_outcomes()
     {
         using var cts = new CancellationTokenSource();

@@ -12,7 +12,6 @@ if (args.Length != 3)
 IAccessTokenSource tokens = args[1] == "--adc" ? GoogleCredentialTokenSource.ApplicationDefault : new StaticTokenSource(args[1]);
 var endpoint = VertexEndpoint.Resolve(
     new EndpointSettings { Project = "bench-project", Location = "us-central1", BaseUri = new Uri(args[0]), Model = "gemini-2.0-flash-001" },
-    null,
     _ => null);
 var client = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint, TokenSource = tokens });
 var completion = await client.CompleteAsync(new ChatRequest { Messages = { new ChatMessage("user", args[2]) } });

@@ -3,7 +3,7 @@ using System.Net;
 using VertexAI.Emulator;
 using Xunit;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 public sealed class RoutingTests : EmulatorTestBase
 {

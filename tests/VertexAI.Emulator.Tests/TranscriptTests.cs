@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using VertexAI.Emulator;
 using Xunit;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 public sealed class TranscriptTests : EmulatorTestBase
 {

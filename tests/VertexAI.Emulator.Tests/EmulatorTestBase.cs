@@ -4,7 +4,7 @@ using System.Text;
 using VertexAI.Emulator;
 using Xunit;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 /// <summary>A fresh emulator and a plain HttpClient per test, so tests never share queues or logs.</summary>
 public abstract class EmulatorTestBase : IAsyncLifetime

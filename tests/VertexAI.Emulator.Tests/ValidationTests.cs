@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Xunit;
 using VertexAI.Emulator;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 public sealed class ValidationTests : EmulatorTestBase
 {

@@ -5,7 +5,7 @@ using System.Text;
 using VertexAI.Emulator;
 using Xunit;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 public sealed class TokenTests : EmulatorTestBase
 {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using VertexAI.Emulator;
 using Xunit;
 
-namespace VertexAI.Core.Tests.EmulatorSelfTests;
+namespace VertexAI.Emulator.Tests;
 
 /// <summary>The HTTP control routes the Pester suite uses to read the log and script answers.</summary>
 public class ControlRouteTests : IAsyncLifetime

@@ -25,23 +25,10 @@ namespace VertexAI
             foreach (var choice in chunk.Choices)
             {
                 var answer = new StringBuilder();
-                var thought = new StringBuilder();
-                var delta = choice.Delta;
-                string? text;
-                if (delta.Parts is null)
-                {
-                    text = delta.Content;
-                }
-                else
-                {
-                    var rest = new StringBuilder();
-                    foreach (var p in delta.Parts)
-                    {
-                        if (p.Type != "text" || p.Text is null) continue;
-                        (ThoughtParser.IsThoughtPart(p) ? thought : rest).Append(p.Text);
-                    }
-                    text = rest.ToString();
-                }
+                StringBuilder? flagged = null;
+                // The same reading of parts as a whole message's (ThoughtParser.SplitMessage).
+                var text = ThoughtParser.UnflaggedText(choice.Delta, ref flagged);
+                var thought = flagged ?? new StringBuilder();
 
                 if (_marker is null)
                 {
