@@ -29,7 +29,8 @@ namespace VertexAI
             var logging = !(log is NullGeminiLog);
             TransportStage perTry = new HttpStage(http, options.Timeout);
             if (logging) perTry = new LogStage(log, tokens, proxyDescription, options.LogRequestBody, perTry);
-            _perTry = new AuthStage(tokens, log, perTry);
+            // A caller's own HttpClient hides its proxy: token fetches then take the environment's, as a plain call would.
+            _perTry = new AuthStage(tokens, options.HttpClient is null ? options.Proxy : null, log, perTry);
             _retry = new RetryStage(options.Retry, options.Timeout, log);
         }
 
@@ -165,11 +166,15 @@ namespace VertexAI
     internal sealed class AuthStage : TransportStage
     {
         private readonly IAccessTokenSource _tokens;
+        private readonly IProxiedTokenSource? _proxied;
+        private readonly Uri? _proxy;
         private readonly IGeminiLog _log;
 
-        internal AuthStage(IAccessTokenSource tokens, IGeminiLog log, TransportStage next) : base(next)
+        internal AuthStage(IAccessTokenSource tokens, Uri? proxy, IGeminiLog log, TransportStage next) : base(next)
         {
             _tokens = tokens;
+            _proxied = tokens as IProxiedTokenSource;
+            _proxy = proxy;
             _log = log;
         }
 
@@ -177,7 +182,8 @@ namespace VertexAI
         {
             while (true)
             {
-                var token = await _tokens.GetTokenAsync(message.CallToken).ConfigureAwait(false);
+                // A token fetch, when one is due, takes the same proxy as the call that needs it.
+                var token = await (_proxied is null ? _tokens.GetTokenAsync(message.CallToken) : _proxied.GetTokenAsync(_proxy, message.CallToken)).ConfigureAwait(false);
                 message.Token = token;
                 var request = message.Request ?? message.NewRequest();
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
