@@ -159,4 +159,25 @@ public class TransportTests : IClassFixture<EmulatorFixture>
         Assert.Null(request.Model);
         Assert.False(request.Stream);
     }
+
+    [Fact]
+    public void TLS_1_2_is_added_on_NET_Framework_without_removing_what_was_set()
+    {
+        // What Windows PowerShell 5.1 starts with on a machine without the strong-crypto registry values.
+#pragma warning disable CS0618, SYSLIB0014 // Ssl3 is obsolete: it is what such a machine has, and it must be kept, not removed.
+        var old = System.Net.SecurityProtocolType.Ssl3 | System.Net.SecurityProtocolType.Tls;
+        Assert.Equal(old | System.Net.SecurityProtocolType.Tls12, SharedHttp.WithTls12(old));
+#pragma warning restore CS0618, SYSLIB0014
+        Assert.Equal(System.Net.SecurityProtocolType.Tls12 | System.Net.SecurityProtocolType.Tls13,
+            SharedHttp.WithTls12(System.Net.SecurityProtocolType.Tls12 | System.Net.SecurityProtocolType.Tls13));
+        // SystemDefault: the OS chooses, TLS 1.2 included; naming versions would narrow it.
+        Assert.Equal((System.Net.SecurityProtocolType)0, SharedHttp.WithTls12((System.Net.SecurityProtocolType)0));
+
+        // On .NET (Core) the process-wide setting does not govern HttpClient: it is left as it was.
+#pragma warning disable SYSLIB0014
+        var before = System.Net.ServicePointManager.SecurityProtocol;
+        SharedHttp.EnsureTls12();
+        Assert.Equal(before, System.Net.ServicePointManager.SecurityProtocol);
+#pragma warning restore SYSLIB0014
+    }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace VertexAI
 {
@@ -64,8 +65,31 @@ namespace VertexAI
                 => _invoker.SendAsync(request, cancellationToken);
         }
 
+        /// <summary>
+        /// On .NET Framework (Windows PowerShell 5.1), adds TLS 1.2 to <see cref="ServicePointManager.SecurityProtocol"/>
+        /// when it is missing, as PowerShellGet 2.2.4 does: that runtime's HttpClient follows the process-wide setting,
+        /// which is <c>Ssl3, Tls</c> on machines without the strong-crypto registry values, and Google refuses TLS 1.0.
+        /// Nothing the user set is removed. .NET Core ignores the setting (its handler negotiates with the OS), so it is left alone there.
+        /// </summary>
+        internal static void EnsureTls12()
+        {
+            if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) return;
+            var current = ServicePointManager.SecurityProtocol;
+            var wanted = WithTls12(current);
+            if (wanted != current) ServicePointManager.SecurityProtocol = wanted;
+        }
+
+        /// <summary>
+        /// <paramref name="current"/> with TLS 1.2 added; SystemDefault (0, the OS chooses, TLS 1.2 included wherever the
+        /// OS has it) is kept, since naming versions would narrow it.
+        /// </summary>
+        internal static SecurityProtocolType WithTls12(SecurityProtocolType current)
+            => current == 0 ? current : current | SecurityProtocolType.Tls12;
+
         private static HttpClientHandler CreateHandler(Uri? proxy)
         {
+            // Before the first connection of this handler; token requests share it, so they get the same TLS.
+            EnsureTls12();
             var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
             IWebProxy? chosen = proxy is not null ? ProxySettings.Create(proxy) : ProxySettings.FromEnvironment();
             if (chosen is not null)
