@@ -180,4 +180,27 @@ public class TransportTests : IClassFixture<EmulatorFixture>
         Assert.Equal(before, System.Net.ServicePointManager.SecurityProtocol);
 #pragma warning restore SYSLIB0014
     }
+
+    private sealed class UnreachableTokenSource : VertexAI.Auth.IAccessTokenSource
+    {
+        public int Calls;
+        public Task<string> GetTokenAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new HttpRequestException("the token endpoint could not be reached");
+        }
+        public string Description => "unreachable credential";
+        public bool Invalidate(string rejectedToken) => false;
+    }
+
+    [Fact]
+    public async Task A_token_fetch_that_fails_is_reported_as_it_is_not_as_the_endpoint_failing_nor_retried()
+    {
+        _f.Emulator.ClearLog();
+        var tokens = new UnreachableTokenSource();
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => _f.Client(tokens: tokens).CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Contains("token endpoint", ex.Message);
+        Assert.Equal(1, tokens.Calls);
+        Assert.Empty(_f.Emulator.ChatRequests);
+    }
 }

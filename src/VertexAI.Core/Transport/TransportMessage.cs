@@ -54,6 +54,12 @@ namespace VertexAI
 
         // The current send.
         internal HttpRequestMessage? Request { get; private set; }
+
+        /// <summary>
+        /// Whether the current request went to the network: only then is a network error the endpoint's connection failing
+        /// (a token fetch that fails before it is the credential's problem, reported as such).
+        /// </summary>
+        internal bool SendStarted { get; set; }
         internal HttpResponseMessage? Response { get; set; }
         internal CancellationTokenSource? SendTimer { get; set; }
         internal string? RequestId { get; set; }
@@ -70,6 +76,7 @@ namespace VertexAI
             Response?.Dispose();
             Response = null;
             Request?.Dispose();
+            SendStarted = false;
             var request = new HttpRequestMessage(Method, Uri);
             if (Body is not null)
             {

@@ -90,7 +90,7 @@ namespace VertexAI
                     error = ex.Error;
                     reason = ex.Reason;
                 }
-                catch (Exception ex) when (IsConnectionFailure(ex, message.CallToken))
+                catch (Exception ex) when (message.SendStarted && IsConnectionFailure(ex, message.CallToken))
                 {
                     // No answer, or a body that broke off mid-way: the same thing, a connection that gave out.
                     error = ConnectionFailure(ex, message.Uri, _timeout);
@@ -255,6 +255,7 @@ namespace VertexAI
             var timer = CancellationTokenSource.CreateLinkedTokenSource(message.CallToken);
             message.SendTimer = timer;
             timer.CancelAfter(_timeout);
+            message.SendStarted = true;
             var response = await _http.SendAsync(message.Request!, HttpCompletionOption.ResponseHeadersRead, timer.Token).ConfigureAwait(false);
             message.Response = response;
             message.RequestId = RequestIdOf(response);
