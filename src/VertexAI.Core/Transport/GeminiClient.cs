@@ -201,7 +201,7 @@ namespace VertexAI
 
         private static string BeforeFirstChunk(GeminiApiException error) => "the stream failed before its first chunk: " + (error.ErrorMessage ?? error.Message);
 
-        private static async Task<bool> NextChunkAsync(IAsyncEnumerator<ChatCompletionChunk> chunks, TransportMessage message)
+        private static async ValueTask<bool> NextChunkAsync(IAsyncEnumerator<ChatCompletionChunk> chunks, TransportMessage message)
         {
             try
             {
