@@ -47,7 +47,9 @@ namespace VertexAI.Commands
     /// references), which is loaded into the private context; the private context resolves every other assembly whose
     /// file is in <c>Dependencies/</c>.</item>
     /// <item>On Windows PowerShell 5.1 (.NET Framework): <c>AppDomain.AssemblyResolve</c> answers for files in
-    /// <c>Dependencies/</c>, whatever version was asked for (it stands in for binding redirects).</item>
+    /// <c>Dependencies/</c> when the request is ours (made by this assembly or one in <c>Dependencies/</c>, or, with no
+    /// requester known, for the module's own assemblies) and the file's identity satisfies it (same public key token,
+    /// version no older than asked): it stands in for binding redirects, which only ever go up.</item>
     /// </list>
     /// </summary>
     internal static class DependencyResolver
@@ -191,13 +193,55 @@ namespace VertexAI.Commands
 
         private static Assembly? ResolveForAppDomain(object? sender, ResolveEventArgs args)
         {
-            var simpleName = new AssemblyName(args.Name).Name;
+            var requested = new AssemblyName(args.Name);
+            var simpleName = requested.Name;
             if (simpleName is null) return null;
-            // .NET Framework often gives no requesting assembly; when it does, answer only our own assemblies.
+            // Another module's request is not ours to answer: with a requester, only ours (this assembly and what sits in
+            // Dependencies/); without one (.NET Framework often gives none), only the module's own assemblies.
             var requester = args.RequestingAssembly;
-            if (requester is not null && requester != s_self && !IsFromDependencyFolder(requester)) return null;
+            if (requester is null ? !IsOwnAssemblyName(simpleName) : requester != s_self && !IsFromDependencyFolder(requester)) return null;
             var path = FileFor(simpleName);
-            return path is null ? null : LoadOnce(simpleName, path, Assembly.LoadFrom);
+            if (path is null || !Satisfies(path, requested)) return null;
+            return LoadOnce(simpleName, path, Assembly.LoadFrom);
+        }
+
+        // The module's own assemblies: this one's name family (VertexAI.Core), never a shared library such as Newtonsoft.Json.
+        private static bool IsOwnAssemblyName(string simpleName)
+            => simpleName.StartsWith("VertexAI", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Whether the file at <paramref name="path"/> can stand in for <paramref name="requested"/>: the same name and
+        /// public key token, and a version no older than the one asked for (a binding redirect only ever goes up).
+        /// </summary>
+        internal static bool Satisfies(string path, AssemblyName requested)
+        {
+            AssemblyName shipped;
+            try
+            {
+                // Reads the identity from metadata without loading the file.
+                shipped = AssemblyName.GetAssemblyName(path);
+            }
+            catch (Exception ex) when (ex is BadImageFormatException || ex is IOException || ex is System.Security.SecurityException)
+            {
+                return false;
+            }
+            return Satisfies(shipped, requested);
+        }
+
+        /// <summary>The identity rule of <see cref="Satisfies(string, AssemblyName)"/>, for two names.</summary>
+        internal static bool Satisfies(AssemblyName shipped, AssemblyName requested)
+        {
+            if (!string.Equals(shipped.Name, requested.Name, StringComparison.OrdinalIgnoreCase)) return false;
+            if (requested.Version is not null && (shipped.Version is null || shipped.Version < requested.Version)) return false;
+            var wantedKey = requested.GetPublicKeyToken();
+            if (wantedKey is null || wantedKey.Length == 0) return true;
+            var key = shipped.GetPublicKeyToken();
+            if (key is null || key.Length != wantedKey.Length) return false;
+            for (var i = 0; i < key.Length; i++)
+            {
+                if (key[i] != wantedKey[i]) return false;
+            }
+            return true;
         }
 
         // Each dependency is loaded once; later requests (any version) get the same assembly.

@@ -51,6 +51,25 @@ public class ProxyTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task Token_requests_take_the_same_proxy_as_the_calls()
+    {
+        await using var proxy = await LoopbackProxy.StartAsync();
+        _f.Emulator.ClearLog();
+        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, null, _ => null);
+        // A service-account key whose token_uri is the emulator: the JWT grant is a real HTTP request of Google's library.
+        var tokens = VertexAI.Auth.GoogleCredentialTokenSource.FromJson(_f.Emulator.CreateServiceAccountKeyJson("proxied@emulator-project.iam.gserviceaccount.com"));
+        var client = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint, TokenSource = tokens, Proxy = new Uri($"http://127.0.0.1:{proxy.Port}/") });
+        var before = _f.Emulator.TokenRequestCount;
+
+        Assert.Equal("Echo: token via proxy", (await client.CompleteAsync(EmulatorFixture.UserPrompt("token via proxy"))).Content);
+
+        Assert.Equal(1, _f.Emulator.TokenRequestCount - before);
+        Assert.Equal(2, proxy.Forwarded.Count);
+        Assert.Contains(_f.Emulator.TokenUri.ToString(), proxy.Forwarded);
+        Assert.Contains(proxy.Forwarded, target => target.Contains("/projects/test-project/"));
+    }
+
+    [Fact]
     public void Proxy_addresses_are_checked()
     {
         var ex = Assert.Throws<ArgumentException>(() => ClientVia(new Uri("ftp://127.0.0.1:21/")));

@@ -27,6 +27,24 @@ public class StreamAccumulatorTests
     }
 
     [Fact]
+    public void ToolCallsSoFar_matches_the_completion_and_is_a_snapshot()
+    {
+        var acc = new StreamAccumulator();
+        Assert.Null(acc.ToolCallsSoFar());
+        acc.Add(Chunk("""{"choices":[{"index":0,"delta":{"role":"assistant","content":"x"}}]}"""));
+        Assert.Null(acc.ToolCallsSoFar());
+        acc.Add(Chunk("""{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"f","arguments":"{\"q\""}}]}}]}"""));
+        var early = acc.ToolCallsSoFar()!;
+        acc.Add(Chunk("""{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"arguments":":1}"}}]},"finish_reason":"tool_calls"}]}"""));
+        // What was handed out earlier does not change under later deltas (a -Stream caller may keep it).
+        Assert.Equal("{\"q\"", Assert.Single(early).Function.Arguments);
+        var now = Assert.Single(acc.ToolCallsSoFar()!);
+        var expected = Assert.Single(acc.ToCompletion().ToolCalls!);
+        Assert.Equal((expected.Id, expected.Type, expected.Function.Name, expected.Function.Arguments), (now.Id, now.Type, now.Function.Name, now.Function.Arguments));
+        Assert.Equal("{\"q\":1}", now.Function.Arguments);
+    }
+
+    [Fact]
     public void Deltas_without_id_or_index_merge_by_position()
     {
         var acc = new StreamAccumulator();

@@ -1,4 +1,5 @@
 using VertexAI;
+using VertexAI.Auth;
 using VertexAI.Emulator;
 using Xunit;
 
@@ -226,5 +227,97 @@ public class StreamingTests : ScriptedEmulatorTests
         var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
         Assert.False(ex.IsTransient);
         Assert.Single(_f.Emulator.ChatRequests);
+    }
+
+    // A body like .NET Framework's: a pending read ignores its cancellation token and ends only when the stream is disposed.
+    private sealed class TokenIgnoringStream : Stream
+    {
+        private readonly byte[] _first;
+        private readonly TaskCompletionSource<int> _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _position;
+
+        public TokenIgnoringStream(string firstEvents) => _first = System.Text.Encoding.UTF8.GetBytes(firstEvents);
+
+        public bool WasDisposed => _disposed.Task.IsCompleted;
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position < _first.Length)
+            {
+                var n = Math.Min(buffer.Length, _first.Length - _position);
+                _first.AsMemory(_position, n).CopyTo(buffer);
+                _position += n;
+                return n;
+            }
+            await _disposed.Task.ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(TokenIgnoringStream));
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.TrySetResult(0);
+            base.Dispose(disposing);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class OneBodyHandler(Stream body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/event-stream");
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content });
+        }
+    }
+
+    private static GeminiClient ClientOver(Stream body, TimeSpan idle) => new(new GeminiClientOptions
+    {
+        Endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "p", Location = "us-central1", Model = "gemini-2.0-flash-001", BaseUri = new Uri("http://127.0.0.1:9/") }, null, _ => null),
+        TokenSource = new StaticTokenSource("ya29.token-of-the-idle-tests"),
+        HttpClient = new HttpClient(new OneBodyHandler(body)),
+        Retry = RetryPolicy.None,
+        StreamIdleTimeout = idle,
+    });
+
+    [Fact]
+    public async Task The_idle_limit_fires_even_when_a_pending_read_ignores_its_token()
+    {
+        var body = new TokenIgnoringStream("data: " + ChunkJson("a") + "\n\n");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var run = ClientOver(body, TimeSpan.FromMilliseconds(300)).StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { });
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5)));
+        Assert.True(finished == run, $"still reading after {sw.Elapsed} with a 300 ms idle limit");
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(() => run);
+        Assert.True(ex.IsTimeout);
+        Assert.Contains("went silent", ex.Message);
+        Assert.Equal("a", ex.PartialCompletion?.Content);
+        Assert.True(body.WasDisposed);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_ends_a_stream_even_when_a_pending_read_ignores_its_token()
+    {
+        var body = new TokenIgnoringStream("data: " + ChunkJson("a") + "\n\n");
+        using var cts = new CancellationTokenSource();
+        var run = ClientOver(body, TimeSpan.FromMinutes(5)).StreamAsync(EmulatorFixture.UserPrompt("x"), _ => cts.CancelAfter(200), cts.Token);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5)));
+        Assert.True(finished == run, "still reading 5 s after Ctrl+C");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(body.WasDisposed);
     }
 }

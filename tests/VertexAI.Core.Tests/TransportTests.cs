@@ -181,4 +181,48 @@ public class TransportTests : ScriptedEmulatorTests
         Assert.Null(request.Model);
         Assert.False(request.Stream);
     }
+
+    [Fact]
+    public void TLS_1_2_is_added_on_NET_Framework_without_removing_what_was_set()
+    {
+        // What Windows PowerShell 5.1 starts with on a machine without the strong-crypto registry values.
+#pragma warning disable CS0618, SYSLIB0014 // Ssl3 is obsolete: it is what such a machine has, and it must be kept, not removed.
+        var old = System.Net.SecurityProtocolType.Ssl3 | System.Net.SecurityProtocolType.Tls;
+        Assert.Equal(old | System.Net.SecurityProtocolType.Tls12, SharedHttp.WithTls12(old));
+#pragma warning restore CS0618, SYSLIB0014
+        Assert.Equal(System.Net.SecurityProtocolType.Tls12 | System.Net.SecurityProtocolType.Tls13,
+            SharedHttp.WithTls12(System.Net.SecurityProtocolType.Tls12 | System.Net.SecurityProtocolType.Tls13));
+        // SystemDefault: the OS chooses, TLS 1.2 included; naming versions would narrow it.
+        Assert.Equal((System.Net.SecurityProtocolType)0, SharedHttp.WithTls12((System.Net.SecurityProtocolType)0));
+
+        // On .NET (Core) the process-wide setting does not govern HttpClient: it is left as it was.
+#pragma warning disable SYSLIB0014
+        var before = System.Net.ServicePointManager.SecurityProtocol;
+        SharedHttp.EnsureTls12();
+        Assert.Equal(before, System.Net.ServicePointManager.SecurityProtocol);
+#pragma warning restore SYSLIB0014
+    }
+
+    private sealed class UnreachableTokenSource : VertexAI.Auth.IAccessTokenSource
+    {
+        public int Calls;
+        public Task<string> GetTokenAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            throw new HttpRequestException("the token endpoint could not be reached");
+        }
+        public string Description => "unreachable credential";
+        public bool Invalidate(string rejectedToken) => false;
+    }
+
+    [Fact]
+    public async Task A_token_fetch_that_fails_is_reported_as_it_is_not_as_the_endpoint_failing_nor_retried()
+    {
+        _f.Emulator.ClearLog();
+        var tokens = new UnreachableTokenSource();
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => _f.Client(tokens: tokens).CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Contains("token endpoint", ex.Message);
+        Assert.Equal(1, tokens.Calls);
+        Assert.Empty(_f.Emulator.ChatRequests);
+    }
 }

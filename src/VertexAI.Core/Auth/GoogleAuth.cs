@@ -3,7 +3,10 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Collections.Concurrent;
+using System.Net.Http;
 using Google.Apis.Auth.OAuth2;
+using Google.Apis.Http;
 
 namespace VertexAI.Auth
 {
@@ -33,8 +36,9 @@ namespace VertexAI.Auth
                 ?? throw new InvalidOperationException(
                     $"Your default credentials were not found: {CredentialsVariable} is not set, there is no '{WellKnownFilePath()}', and no Google Cloud metadata server answered. See {HelpLink}.");
             cancellationToken.ThrowIfCancellationRequested();
-            // As GetApplicationDefaultAsync does: GOOGLE_CLOUD_QUOTA_PROJECT applies to ADC.
-            return new TokenGetter(Scope(credential.CreateWithEnvironmentQuotaProject()));
+            // As GetApplicationDefaultAsync does: GOOGLE_CLOUD_QUOTA_PROJECT applies to ADC. The metadata server is a
+            // link-local address that no proxy reaches: its requests keep Google's own client.
+            return new TokenGetter(Scope(credential.CreateWithEnvironmentQuotaProject()), viaTransport: !(credential.UnderlyingCredential is ComputeCredential));
         }
 
         private static GoogleCredential? FromVariable()
@@ -120,30 +124,49 @@ namespace VertexAI.Auth
         }
 
         internal static TokenGetter FromMetadataServer(string tokenUrl)
-            => new TokenGetter(new ComputeCredential(new ComputeCredential.Initializer(tokenUrl)).ToGoogleCredential());
+            => new TokenGetter(new ComputeCredential(new ComputeCredential.Initializer(tokenUrl)).ToGoogleCredential(), viaTransport: false);
 
         internal static TokenGetter FromCredential(GoogleCredential credential) => new TokenGetter(Scope(credential));
 
         private static GoogleCredential Scope(GoogleCredential credential)
             => credential.IsCreateScopedRequired ? credential.CreateScoped(GoogleCredentialTokenSource.CloudPlatformScope) : credential;
 
-        /// <summary>Gets tokens from one credential; Google's library caches and refreshes them.</summary>
+        /// <summary>
+        /// Gets tokens from one credential; Google's library caches and refreshes them. Token requests (JWT grant,
+        /// refresh, STS exchange) go through the module's own HTTP handler for the proxy of the call that needs the token,
+        /// so they take the same way out as the Vertex calls (proxy, TLS), rather than Google's default client, which
+        /// knows neither <c>-Proxy</c> nor, on .NET Framework, <c>HTTPS_PROXY</c>.
+        /// </summary>
         internal sealed class TokenGetter
         {
             private readonly GoogleCredential _credential;
+            private readonly bool _viaTransport;
+            private readonly ConcurrentDictionary<string, GoogleCredential> _byProxy = new ConcurrentDictionary<string, GoogleCredential>(StringComparer.Ordinal);
             private readonly object _gate = new object();
             private string? _rejected;
+            private GoogleCredential? _lastUsed;
 
-            internal TokenGetter(GoogleCredential credential) => _credential = credential;
-
-            internal async Task<string> GetAsync(CancellationToken cancellationToken)
+            internal TokenGetter(GoogleCredential credential, bool viaTransport = true)
             {
-                ITokenAccess access = _credential;
+                _credential = credential;
+                _viaTransport = viaTransport;
+            }
+
+            // One credential (and so one cached token) per proxy; nearly always there is one.
+            private GoogleCredential For(Uri? proxy)
+                => !_viaTransport ? _credential
+                    : _byProxy.GetOrAdd(proxy?.AbsoluteUri ?? string.Empty, _ => _credential.CreateWithHttpClientFactory(new TransportHttpClientFactory(proxy)));
+
+            internal async Task<string> GetAsync(Uri? proxy, CancellationToken cancellationToken)
+            {
+                var credential = For(proxy);
+                ITokenAccess access = credential;
                 var token = await access.GetAccessTokenForRequestAsync(null, cancellationToken).ConfigureAwait(false);
+                lock (_gate) _lastUsed = credential;
                 string? rejected;
                 lock (_gate) rejected = _rejected;
                 if (rejected is not null && token == rejected
-                    && _credential.UnderlyingCredential is ServiceCredential service)
+                    && credential.UnderlyingCredential is ServiceCredential service)
                 {
                     // The server said this token is no longer good although it has not reached its expiry: fetch anew.
                     await service.RequestAccessTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -155,10 +178,22 @@ namespace VertexAI.Auth
 
             internal bool Invalidate(string rejectedToken)
             {
-                if (!(_credential.UnderlyingCredential is ServiceCredential)) return false;
+                GoogleCredential credential;
+                lock (_gate) credential = _lastUsed ?? _credential;
+                if (!(credential.UnderlyingCredential is ServiceCredential)) return false;
                 lock (_gate) _rejected = rejectedToken;
                 return true;
             }
+        }
+
+        /// <summary>Google's HTTP client factory, over the module's shared handler for one proxy.</summary>
+        private sealed class TransportHttpClientFactory : HttpClientFactory
+        {
+            private readonly Uri? _proxy;
+
+            internal TransportHttpClientFactory(Uri? proxy) => _proxy = proxy;
+
+            protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) => SharedHttp.HandlerFor(_proxy);
         }
     }
 }

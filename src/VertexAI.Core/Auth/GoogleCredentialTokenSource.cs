@@ -9,7 +9,7 @@ namespace VertexAI.Auth
     /// token and refreshes it from the token's own expiry, so this source fetches a token only when one is due.
     /// Google's assemblies load on the first token request, not when the module is imported.
     /// </summary>
-    public sealed class GoogleCredentialTokenSource : IAccessTokenSource
+    public sealed class GoogleCredentialTokenSource : IAccessTokenSource, IProxiedTokenSource
     {
         /// <summary>The OAuth scope Vertex AI needs.</summary>
         public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
@@ -56,7 +56,12 @@ namespace VertexAI.Auth
         public string Description { get; }
 
         /// <inheritdoc/>
-        public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+        public Task<string> GetTokenAsync(CancellationToken cancellationToken) => GetTokenViaAsync(null, cancellationToken);
+
+        Task<string> IProxiedTokenSource.GetTokenAsync(Uri? proxy, CancellationToken cancellationToken) => GetTokenViaAsync(proxy, cancellationToken);
+
+        // A token whose fetch, when one is due, goes through the proxy of the call (null: the environment's).
+        private async Task<string> GetTokenViaAsync(Uri? proxy, CancellationToken cancellationToken)
         {
             Task<GoogleAuth.TokenGetter> getterTask;
             lock (_gate)
@@ -76,7 +81,7 @@ namespace VertexAI.Auth
                 throw new InvalidOperationException(
                     $"Could not load {Description}: {ex.Message} Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS to a key file, name one with Set-GeminiContext -CredentialFile, or pass -AccessToken.", ex);
             }
-            return await getter.GetAsync(cancellationToken).ConfigureAwait(false);
+            return await getter.GetAsync(proxy, cancellationToken).ConfigureAwait(false);
         }
 
         /// <inheritdoc/>

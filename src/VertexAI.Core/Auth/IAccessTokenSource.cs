@@ -18,4 +18,13 @@ namespace VertexAI.Auth
         /// </summary>
         bool Invalidate(string rejectedToken);
     }
+
+    /// <summary>
+    /// A source whose token requests travel over the network: the client tells it the proxy of the call, so a token
+    /// fetch takes the same way out as the request that needs it.
+    /// </summary>
+    internal interface IProxiedTokenSource
+    {
+        Task<string> GetTokenAsync(System.Uri? proxy, CancellationToken cancellationToken);
+    }
 }

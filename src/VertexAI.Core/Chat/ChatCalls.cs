@@ -80,19 +80,20 @@ namespace VertexAI
             if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
             Validate(request);
             var splitter = new StreamThoughtSplitter(ThinkingOptions.MarkerOf(request));
-            var calls = new StreamAccumulator();
+            // The client's own accumulator, the only one: each chunk is folded into it before it is yielded here.
+            var accumulator = new StreamAccumulator();
             var sawCalls = false;
-            var completion = await client.StreamAsync(request, chunk =>
+            await foreach (var chunk in client.StreamChunksAsync(request, accumulator, cancellationToken).ConfigureAwait(false))
             {
                 splitter.Apply(chunk);
-                calls.Add(chunk);
                 if (!sawCalls)
                 {
                     foreach (var c in chunk.Choices) sawCalls |= c.Delta.ToolCalls is { Count: > 0 };
                 }
-                if (sawCalls) chunk.ToolCallsSoFar = calls.ToCompletion().ToolCalls;
+                if (sawCalls) chunk.ToolCallsSoFar = accumulator.ToolCallsSoFar();
                 onChunk(chunk);
-            }, cancellationToken).ConfigureAwait(false);
+            }
+            var completion = accumulator.ToCompletion();
             Finish(request, completion, bindResultType);
             return completion;
         }

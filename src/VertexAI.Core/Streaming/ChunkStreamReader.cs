@@ -47,6 +47,9 @@ namespace VertexAI.Streaming
             var rearmTicks = idleTimeout.Ticks / 8;
             if (idleLimited) idle.CancelAfter(idleTimeout);
             var sinceArmed = System.Diagnostics.Stopwatch.StartNew();
+            // On .NET Framework a pending read ignores its token, so neither the idle limit nor Ctrl+C would end it:
+            // disposing the body does, on every runtime. The read then fails, and the catches below say why.
+            using var abort = idle.Token.Register(static b => ((Stream)b!).Dispose(), body);
             var enumerator = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
             try
             {
@@ -69,6 +72,13 @@ namespace VertexAI.Streaming
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
+                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
+                        stalled.IsTimeout = true;
+                        throw stalled;
+                    }
+                    catch (Exception) when (idle.IsCancellationRequested)
+                    {
+                        // The idle limit fired and the body was disposed under the read (whatever that read threw).
                         var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
                         stalled.IsTimeout = true;
                         throw stalled;

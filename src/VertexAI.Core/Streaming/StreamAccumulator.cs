@@ -89,6 +89,16 @@ namespace VertexAI
             return completion;
         }
 
+        /// <summary>
+        /// The tool calls of the first choice so far, as <see cref="ToCompletion"/> would give them (new objects each call,
+        /// arguments as received so far), without assembling the rest of the completion; null when there is none.
+        /// </summary>
+        public IReadOnlyList<ToolCall>? ToolCallsSoFar()
+        {
+            foreach (var state in _choices.Values) return state.CopyToolCalls();
+            return null;
+        }
+
         private static void MergeFirstWins(IDictionary<string, object?> target, IDictionary<string, object?> source)
         {
             foreach (var kv in source)
@@ -236,6 +246,27 @@ namespace VertexAI
                 if (delta.HasAdditionalProperties) MergeFirstWins(call.AdditionalProperties, delta.AdditionalProperties);
             }
 
+            // Copies, so what was handed out stays as it was while later deltas arrive; null when there is no call.
+            internal List<ToolCall>? CopyToolCalls()
+            {
+                if (_calls.Count == 0) return null;
+                var calls = new List<ToolCall>(_calls.Count);
+                foreach (var c in _calls)
+                {
+                    var copy = new ToolCall
+                    {
+                        Id = c.Id,
+                        Type = c.Type ?? "function",
+                        Function = new FunctionCall { Name = c.Function.Name, Arguments = _arguments[c].ToString() },
+                        ExtraContent = (Dictionary<string, object?>?)PlainJson.Clone(c.ExtraContent),
+                    };
+                    foreach (var kv in c.Function.AdditionalOrEmpty) copy.Function.AdditionalProperties[kv.Key] = kv.Value;
+                    foreach (var kv in c.AdditionalOrEmpty) copy.AdditionalProperties[kv.Key] = kv.Value;
+                    calls.Add(copy);
+                }
+                return calls;
+            }
+
             internal ChatChoice ToChoice()
             {
                 var message = new ChatMessage { Role = _role ?? "assistant", Name = _name };
@@ -252,23 +283,7 @@ namespace VertexAI
                     // Tool-call and image turns carry no content; write it back as Vertex sent it: null.
                     message.ContentWasNull = true;
                 }
-                if (_calls.Count > 0)
-                {
-                    message.ToolCalls = new List<ToolCall>(_calls.Count);
-                    foreach (var c in _calls)
-                    {
-                        var copy = new ToolCall
-                        {
-                            Id = c.Id,
-                            Type = c.Type ?? "function",
-                            Function = new FunctionCall { Name = c.Function.Name, Arguments = _arguments[c].ToString() },
-                            ExtraContent = (Dictionary<string, object?>?)PlainJson.Clone(c.ExtraContent),
-                        };
-                        foreach (var kv in c.Function.AdditionalOrEmpty) copy.Function.AdditionalProperties[kv.Key] = kv.Value;
-                        foreach (var kv in c.AdditionalOrEmpty) copy.AdditionalProperties[kv.Key] = kv.Value;
-                        message.ToolCalls.Add(copy);
-                    }
-                }
+                message.ToolCalls = CopyToolCalls();
                 if (_extraContent is not null) message.ExtraContent = (Dictionary<string, object?>?)PlainJson.Clone(_extraContent);
                 if (_audio is not null)
                 {

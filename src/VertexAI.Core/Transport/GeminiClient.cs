@@ -28,16 +28,9 @@ namespace VertexAI
     public sealed class GeminiClient
     {
         private const int MaxErrorBodyChars = 64 * 1024;
-        private static readonly MediaTypeHeaderValue s_json = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        private static readonly MediaTypeWithQualityHeaderValue s_acceptJson = new MediaTypeWithQualityHeaderValue("application/json");
-        private static readonly MediaTypeWithQualityHeaderValue s_acceptEventStream = new MediaTypeWithQualityHeaderValue("text/event-stream");
-        private static readonly ProductInfoHeaderValue s_userAgent = ProductInfoHeaderValue.Parse(SharedHttp.UserAgent);
-
         private readonly VertexEndpoint _endpoint;
-        private readonly IAccessTokenSource _tokens;
-        private readonly HttpClient _http;
         private readonly GeminiClientOptions _options;
-        private readonly string? _proxyDescription;
+        private readonly TransportPipeline _pipeline;
 
         // Log lines are built only when someone listens.
         private readonly bool _logging;
@@ -48,10 +41,11 @@ namespace VertexAI
             _options = options ?? throw new ArgumentNullException(nameof(options));
             _logging = !(options.Log is NullGeminiLog);
             _endpoint = options.Endpoint ?? throw new ArgumentException("An endpoint is required.", nameof(options));
-            _tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
+            var tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
             if (options.Proxy is not null) ProxySettings.Validate(options.Proxy);
-            _http = options.HttpClient ?? SharedHttp.For(options.Proxy);
-            _proxyDescription = options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null;
+            var http = options.HttpClient ?? SharedHttp.For(options.Proxy);
+            var proxyDescription = options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null;
+            _pipeline = new TransportPipeline(http, tokens, options, proxyDescription);
         }
 
         /// <summary>The endpoint this client calls.</summary>
@@ -62,51 +56,61 @@ namespace VertexAI
         {
             var body = Serialize(request, stream: false, out var model);
             var started = Stopwatch.StartNew();
-            var attempt = 1;
-            while (true)
-            {
-                using var exchange = await SendAsync(body, model, stream: false, attempt, cancellationToken).ConfigureAwait(false);
-                byte[] bytes;
-                try
-                {
-                    bytes = await ReadBodyBytesAsync(exchange.Response, exchange.AttemptToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
-                {
-                    // The body broke off mid-way: the same as a failed connection, so retry while attempts remain.
-                    var failure = ConnectionFailure(ex, exchange.Attempt);
-                    if (exchange.Attempt > _options.Retry.MaxRetries) throw failure;
-                    attempt = exchange.Attempt + 1;
-                    await DelayAsync(_options.Retry.Backoff(exchange.Attempt), failure.Message, exchange.Attempt, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+            using var message = NewMessage(body, model, stream: false, cancellationToken);
+            var completion = await _pipeline.SendAsync(message, ReadCompletionAsync).ConfigureAwait(false);
+            if (_logging) _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
+            return completion;
+        }
 
-                ChatCompletion completion;
-                try
+        // Classifies a non-streamed answer. A body that breaks off mid-way surfaces as a connection failure, which the
+        // pipeline retries; an error object or a page that is not JSON in a 200 is final.
+        private static async Task<ChatCompletion> ReadCompletionAsync(TransportMessage message)
+        {
+            var response = message.Response!;
+            if (!response.IsSuccessStatusCode) throw await StatusErrorAsync(message).ConfigureAwait(false);
+            var bytes = await ReadBodyBytesAsync(response, message.SendToken).ConfigureAwait(false);
+            try
+            {
+                // Parsed from the UTF-8 bytes as they came: no intermediate string on the success path.
+                using var doc = JsonDocument.Parse(bytes);
+                if (GoogleErrorParser.TryReadError(doc.RootElement, out var code, out var status, out var text, out var details))
                 {
-                    // Parsed from the UTF-8 bytes as they came: no intermediate string on the success path.
-                    using var doc = JsonDocument.Parse(bytes);
-                    if (GoogleErrorParser.TryReadError(doc.RootElement, out var code, out var status, out var message, out var details))
-                    {
-                        throw new GeminiApiException(GeminiApiException.Describe(code ?? 200, status, message, exchange.RequestId),
-                            code ?? 200, status, message, details, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(Encoding.UTF8.GetString(bytes)) }.Redacted(exchange.Token);
-                    }
-                    completion = WireReader.ReadCompletion(doc.RootElement);
+                    throw new GeminiApiException(GeminiApiException.Describe(code ?? 200, status, text, message.RequestId),
+                        code ?? 200, status, text, details, message.RequestId) { ResponseBody = GoogleErrorParser.Cut(Encoding.UTF8.GetString(bytes)) }.Redacted(message.Token);
                 }
-                catch (JsonException ex)
-                {
-                    var text = Encoding.UTF8.GetString(bytes);
-                    var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
-                    var what = text.TrimStart().StartsWith("<", StringComparison.Ordinal) || (contentType?.IndexOf("html", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0
-                        ? GoogleErrorParser.DescribeNonJson(text, contentType)
-                        : "the response is not valid JSON: " + ex.Message;
-                    throw new GeminiApiException(
-                        GeminiApiException.Describe(200, null, what, exchange.RequestId),
-                        200, null, ex.Message, null, exchange.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(exchange.Token);
-                }
-                if (_logging) _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
-                return completion;
+                return WireReader.ReadCompletion(doc.RootElement);
             }
+            catch (JsonException ex)
+            {
+                var text = Encoding.UTF8.GetString(bytes);
+                var contentType = response.Content.Headers.ContentType?.MediaType;
+                var what = text.TrimStart().StartsWith("<", StringComparison.Ordinal) || (contentType?.IndexOf("html", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0
+                    ? GoogleErrorParser.DescribeNonJson(text, contentType)
+                    : "the response is not valid JSON: " + ex.Message;
+                throw new GeminiApiException(
+                    GeminiApiException.Describe(200, null, what, message.RequestId),
+                    200, null, ex.Message, null, message.RequestId, ex) { ResponseBody = GoogleErrorParser.Cut(text) }.Redacted(message.Token);
+            }
+        }
+
+        // An error status: the server's error object (or what stood in its place), for the pipeline to retry or give up with.
+        private static async Task<TryFailedException> StatusErrorAsync(TransportMessage message)
+        {
+            var response = message.Response!;
+            var status = (int)response.StatusCode;
+            GeminiApiException error;
+            try
+            {
+                var text = await ReadBodyAsync(response, message.SendToken, MaxErrorBodyChars).ConfigureAwait(false);
+                error = GoogleErrorParser.FromResponse(status, text, message.RequestId, response.Content.Headers.ContentType?.MediaType);
+            }
+            catch (Exception ex) when (RetryStage.IsConnectionFailure(ex, message.CallToken))
+            {
+                error = new GeminiApiException(GeminiApiException.Describe(status, null, "the error body could not be read: " + ex.Message, message.RequestId),
+                    status, requestId: message.RequestId, innerException: ex);
+            }
+            error.RetryAfter = RetryPolicy.ServerDelay(response);
+            return new TryFailedException(error, $"HTTP {status}{(error.Status is null ? "" : " " + error.Status)}");
         }
 
         /// <summary>
@@ -135,93 +139,101 @@ namespace VertexAI
         {
             var body = Serialize(request, stream: true, out var model);
             var started = Stopwatch.StartNew();
-            accumulator ??= new StreamAccumulator();
-            var attempt = 1;
-            var yielded = 0;
-            while (true)
+            var folded = accumulator ?? new StreamAccumulator();
+            using var message = NewMessage(body, model, stream: true, cancellationToken);
+            // The pipeline's retries cover the stream up to its first chunk: nothing has reached the caller before it, so
+            // trying again cannot duplicate output. After it, a failure ends the stream.
+            var chunks = await _pipeline.SendAsync(message, m => OpenStreamAsync(m, folded)).ConfigureAwait(false);
+            if (chunks is not null)
             {
-                GeminiApiException? retryable = null;
-                var exchange = await SendAsync(body, model, stream: true, attempt, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var contentType = exchange.Response.Content.Headers.ContentType?.MediaType;
-                    if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
+                    _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
+                    do
                     {
-                        var error = (await NotAStreamAsync(exchange, contentType).ConfigureAwait(false)).Redacted(exchange.Token);
-                        if (!error.IsTransient || exchange.Attempt > _options.Retry.MaxRetries) throw error;
-                        retryable = error;
+                        yield return chunks.Current;
                     }
-                    else
-                    {
-                        var stream = await exchange.Response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                        // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
-                        using var abort = cancellationToken.Register(() => exchange.Response.Dispose());
-                        var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, exchange.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, cancellationToken)
-                            .GetAsyncEnumerator(cancellationToken);
-                        try
-                        {
-                            while (true)
-                            {
-                                bool moved;
-                                try
-                                {
-                                    moved = await chunks.MoveNextAsync().ConfigureAwait(false);
-                                }
-                                catch (GeminiStreamException ex) when (yielded == 0 && ex.IsTransient && exchange.Attempt <= _options.Retry.MaxRetries)
-                                {
-                                    // Nothing has reached the caller yet, so trying again cannot duplicate output.
-                                    retryable = ex;
-                                    break;
-                                }
-                                catch (GeminiApiException ex)
-                                {
-                                    // The server may have echoed the token into what broke the stream.
-                                    var redacted = ex.Redacted(exchange.Token);
-                                    if (ReferenceEquals(redacted, ex)) throw;
-                                    throw redacted;
-                                }
-                                if (!moved) break;
-                                if (yielded++ == 0) _options.Log.Verbose($"First chunk after {started.ElapsedMilliseconds} ms.");
-                                yield return chunks.Current;
-                            }
-                        }
-                        finally
-                        {
-                            await chunks.DisposeAsync().ConfigureAwait(false);
-                        }
-                    }
+                    while (await NextChunkAsync(chunks, message).ConfigureAwait(false));
                 }
                 finally
                 {
-                    exchange.Dispose();
+                    await chunks.DisposeAsync().ConfigureAwait(false);
                 }
+            }
+            _options.Log.Verbose($"Stream finished in {started.ElapsedMilliseconds} ms: {folded.ChunkCount} chunk(s).");
+        }
 
-                if (retryable is null)
-                {
-                    _options.Log.Verbose($"Stream finished in {started.ElapsedMilliseconds} ms: {accumulator.ChunkCount} chunk(s).");
-                    yield break;
-                }
-                var wait = retryable.RetryAfter is TimeSpan asked && asked <= _options.Retry.MaxServerDelay ? asked : _options.Retry.Backoff(exchange.Attempt);
-                await DelayAsync(wait, "the stream failed before its first chunk: " + (retryable.ErrorMessage ?? retryable.Message), exchange.Attempt, cancellationToken).ConfigureAwait(false);
-                attempt = exchange.Attempt + 1;
+        // Classifies a streamed answer up to its first chunk: returns the chunks positioned on it (null for a stream
+        // that ended without one); throws TryFailedException for what a retry may cure.
+        private async Task<IAsyncEnumerator<ChatCompletionChunk>?> OpenStreamAsync(TransportMessage message, StreamAccumulator accumulator)
+        {
+            var response = message.Response!;
+            if (!response.IsSuccessStatusCode) throw await StatusErrorAsync(message).ConfigureAwait(false);
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            if (contentType is not null && contentType.IndexOf("event-stream", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                var error = await NotAStreamAsync(message, contentType).ConfigureAwait(false);
+                if (!error.IsTransient) throw error.Redacted(message.Token);
+                throw new TryFailedException(error, BeforeFirstChunk(error));
+            }
+            var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
+            message.OnTryEnd(message.CallToken.Register(() => response.Dispose()));
+            var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, message.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, message.CallToken)
+                .GetAsyncEnumerator(message.CallToken);
+            try
+            {
+                if (await NextChunkAsync(chunks, message).ConfigureAwait(false)) return chunks;
+            }
+            catch (GeminiStreamException ex) when (ex.IsTransient)
+            {
+                await chunks.DisposeAsync().ConfigureAwait(false);
+                throw new TryFailedException(ex, BeforeFirstChunk(ex));
+            }
+            catch
+            {
+                await chunks.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            await chunks.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        private static string BeforeFirstChunk(GeminiApiException error) => "the stream failed before its first chunk: " + (error.ErrorMessage ?? error.Message);
+
+        private static async ValueTask<bool> NextChunkAsync(IAsyncEnumerator<ChatCompletionChunk> chunks, TransportMessage message)
+        {
+            try
+            {
+                return await chunks.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (GeminiApiException ex)
+            {
+                // The server may have echoed the token into what broke the stream.
+                var redacted = ex.Redacted(message.Token);
+                if (ReferenceEquals(redacted, ex)) throw;
+                throw redacted;
             }
         }
 
         // A 200 that is not an event stream: an error object, or a proxy's page. Says what it is.
-        private static async Task<GeminiApiException> NotAStreamAsync(Exchange exchange, string contentType)
+        private static async Task<GeminiApiException> NotAStreamAsync(TransportMessage message, string contentType)
         {
-            var status = (int)exchange.Response.StatusCode;
-            var text = await ReadBodyAsync(exchange.Response, exchange.AttemptToken, MaxErrorBodyChars).ConfigureAwait(false);
-            var error = GoogleErrorParser.FromResponse(status, text, exchange.RequestId, contentType);
+            var status = (int)message.Response!.StatusCode;
+            var text = await ReadBodyAsync(message.Response, message.SendToken, MaxErrorBodyChars).ConfigureAwait(false);
+            var error = GoogleErrorParser.FromResponse(status, text, message.RequestId, contentType);
             if (error.Status is null)
             {
                 error = new GeminiApiException(
-                    GeminiApiException.Describe(status, null, $"expected an event stream (text/event-stream) but got {contentType}", exchange.RequestId),
-                    status, null, null, null, exchange.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
+                    GeminiApiException.Describe(status, null, $"expected an event stream (text/event-stream) but got {contentType}", message.RequestId),
+                    status, null, null, null, message.RequestId) { ResponseBody = GoogleErrorParser.Cut(text) };
             }
-            error.Attempts = exchange.Attempt;
+            error.Attempts = message.Attempt;
             return error;
         }
+
+        private TransportMessage NewMessage(byte[] body, string? model, bool stream, CancellationToken cancellationToken)
+            => new TransportMessage(HttpMethod.Post, _endpoint.ChatCompletionsUri, body, stream, model, cancellationToken);
 
         private byte[] Serialize(ChatRequest request, bool stream, out string? model)
         {
@@ -236,162 +248,6 @@ namespace VertexAI
             copy.Model = model;
             copy.Stream = stream;
             return WireWriter.SerializeRequest(copy);
-        }
-
-        // Sends with retries until a success status; the caller owns (and disposes) the returned exchange.
-        private async Task<Exchange> SendAsync(byte[] body, string? model, bool stream, int firstAttempt, CancellationToken cancellationToken)
-        {
-            var uri = _endpoint.ChatCompletionsUri;
-            var refreshedAfter401 = false;
-            for (var attempt = firstAttempt; ; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-                var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attemptCts.CancelAfter(_options.Timeout);
-                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = s_json;
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                // Parsed once, shared by every request (header values are only read by the handler).
-                request.Headers.Accept.Add(stream ? s_acceptEventStream : s_acceptJson);
-                request.Headers.UserAgent.Add(s_userAgent);
-                if (_logging) _options.Log.Verbose($"POST {uri} (model {model ?? "(endpoint default)"}{(stream ? ", streaming" : "")}, {_tokens.Description}"
-                    + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {attempt}).");
-                if (_logging)
-                {
-                    // The JSON itself only when asked for (-Debug): shortening a large body costs time.
-                    _options.Log.Debug(_options.LogRequestBody && attempt == firstAttempt
-                        ? $"Request body ({body.Length} bytes):{Environment.NewLine}{RequestBodyLog.Describe(body)}"
-                        : $"Request body: {body.Length} bytes.");
-                }
-                var sw = Stopwatch.StartNew();
-
-                HttpResponseMessage response;
-                try
-                {
-                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
-                {
-                    request.Dispose();
-                    attemptCts.Dispose();
-                    var failure = ConnectionFailure(ex, attempt);
-                    if (attempt > _options.Retry.MaxRetries || !failure.IsTransient) throw failure;
-                    await DelayAsync(_options.Retry.Backoff(attempt), failure.Message, attempt, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                catch
-                {
-                    request.Dispose();
-                    attemptCts.Dispose();
-                    throw;
-                }
-
-                var requestId = RequestIdOf(response);
-                var status = (int)response.StatusCode;
-                if (_logging) _options.Log.Verbose($"HTTP {status} after {sw.ElapsedMilliseconds} ms{(requestId is null ? "" : $" (request id {requestId})")}.");
-                if (response.IsSuccessStatusCode)
-                {
-                    // A stream may run for as long as it keeps sending; silences are bounded by the idle limit instead.
-                    if (stream) attemptCts.CancelAfter(Timeout.InfiniteTimeSpan);
-                    return new Exchange(request, response, attemptCts, requestId, attempt, token);
-                }
-
-                GeminiApiException error;
-                try
-                {
-                    var text = await ReadBodyAsync(response, attemptCts.Token, MaxErrorBodyChars).ConfigureAwait(false);
-                    error = GoogleErrorParser.FromResponse(status, text, requestId, response.Content.Headers.ContentType?.MediaType);
-                }
-                catch (Exception ex) when (IsConnectionFailure(ex, cancellationToken))
-                {
-                    error = new GeminiApiException(GeminiApiException.Describe(status, null, "the error body could not be read: " + ex.Message, requestId), status, requestId: requestId, innerException: ex);
-                }
-                error.Attempts = attempt;
-                var serverDelay = RetryPolicy.ServerDelay(response);
-                error.RetryAfter = serverDelay;
-                response.Dispose();
-                request.Dispose();
-                attemptCts.Dispose();
-
-                if (status == 401 && !refreshedAfter401 && _tokens.Invalidate(token))
-                {
-                    // An expired or revoked token: fetch a fresh one and try once more, at once.
-                    refreshedAfter401 = true;
-                    _options.Log.Verbose("The token was rejected (401); fetching a fresh one and retrying.");
-                    attempt--;
-                    continue;
-                }
-                error = error.Redacted(token);
-                if (!error.IsTransient || attempt > _options.Retry.MaxRetries) throw error;
-
-                TimeSpan wait;
-                if (serverDelay is TimeSpan asked)
-                {
-                    if (asked > _options.Retry.MaxServerDelay)
-                    {
-                        throw new GeminiApiException(
-                            error.Message + FormattableString.Invariant($" The server asked to wait {asked.TotalSeconds:0} s before retrying, longer than the {_options.Retry.MaxServerDelay.TotalSeconds:0} s this client waits; not retried."),
-                            error.HttpStatus, error.Status, error.ErrorMessage, error.Details, error.RequestId)
-                        { RetryAfter = asked, Attempts = attempt, ResponseBody = error.ResponseBody };
-                    }
-                    wait = asked;
-                }
-                else
-                {
-                    wait = _options.Retry.Backoff(attempt);
-                }
-                await DelayAsync(wait, $"HTTP {status}{(error.Status is null ? "" : " " + error.Status)}", attempt, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private async Task DelayAsync(TimeSpan wait, string reason, int attempt, CancellationToken cancellationToken)
-        {
-            _options.Log.Verbose(FormattableString.Invariant($"Retry {attempt} of {_options.Retry.MaxRetries} in {wait.TotalSeconds:0.###} s after ") + reason + ".");
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-        }
-
-        private static bool IsConnectionFailure(Exception ex, CancellationToken callerToken)
-            => !callerToken.IsCancellationRequested
-               && (ex is HttpRequestException || ex is IOException || ex is OperationCanceledException || ex is ObjectDisposedException);
-
-        private GeminiApiException ConnectionFailure(Exception ex, int attempt)
-        {
-            var host = _endpoint.ChatCompletionsUri.GetLeftPart(UriPartial.Authority);
-            if (ex is OperationCanceledException)
-            {
-                // Our own time limit fired: the server may well be reachable, only slow; saying "could not reach" misleads.
-                return new GeminiApiException(FormattableString.Invariant(
-                    $"No answer from Vertex AI at {host} within {_options.Timeout.TotalSeconds:0.#} s (the time limit of one attempt)."), innerException: ex)
-                {
-                    IsConnectionFailure = true,
-                    IsTimeout = true,
-                    Attempts = attempt,
-                };
-            }
-            var tls = FindInner<System.Security.Authentication.AuthenticationException>(ex) is not null;
-            return new GeminiApiException($"Could not reach Vertex AI at {host}: the connection failed: {Innermost(ex).Message}"
-                + (tls ? " The server's TLS certificate was not accepted; this client never skips certificate checks." : ""), innerException: ex)
-            {
-                IsConnectionFailure = true,
-                IsTlsFailure = tls,
-                Attempts = attempt,
-            };
-        }
-
-        private static T? FindInner<T>(Exception? ex) where T : Exception
-        {
-            for (; ex is not null; ex = ex.InnerException)
-            {
-                if (ex is T found) return found;
-            }
-            return null;
-        }
-
-        private static Exception Innermost(Exception ex)
-        {
-            while (ex.InnerException is not null) ex = ex.InnerException;
-            return ex;
         }
 
         private static async Task<byte[]> ReadBodyBytesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -416,50 +272,6 @@ namespace VertexAI
                 sb.Append(buffer, 0, read);
             }
             return sb.ToString();
-        }
-
-        private static string? RequestIdOf(HttpResponseMessage response)
-        {
-            foreach (var name in GoogleErrorParser.RequestIdHeaders)
-            {
-                if (response.Headers.TryGetValues(name, out var values))
-                {
-                    var v = values.FirstOrDefault();
-                    if (!string.IsNullOrEmpty(v)) return v;
-                }
-            }
-            return null;
-        }
-
-        private sealed class Exchange : IDisposable
-        {
-            private readonly HttpRequestMessage _request;
-            private readonly CancellationTokenSource _attemptCts;
-
-            internal Exchange(HttpRequestMessage request, HttpResponseMessage response, CancellationTokenSource attemptCts, string? requestId, int attempt, string token)
-            {
-                Token = token;
-                _request = request;
-                Response = response;
-                _attemptCts = attemptCts;
-                RequestId = requestId;
-                Attempt = attempt;
-            }
-
-            internal HttpResponseMessage Response { get; }
-            internal string? RequestId { get; }
-            internal int Attempt { get; }
-            internal CancellationToken AttemptToken => _attemptCts.Token;
-
-            // The bearer token this exchange used: errors built from what the server sent back are scrubbed of it.
-            internal string Token { get; }
-
-            public void Dispose()
-            {
-                Response.Dispose();
-                _request.Dispose();
-                _attemptCts.Dispose();
-            }
         }
     }
 }
