@@ -55,7 +55,7 @@ public class ProxyTests : IClassFixture<EmulatorFixture>
     {
         await using var proxy = await LoopbackProxy.StartAsync();
         _f.Emulator.ClearLog();
-        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, null, _ => null);
+        var endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "test-project", Location = "global", BaseUri = _f.Emulator.BaseUri }, _ => null);
         // A service-account key whose token_uri is the emulator: the JWT grant is a real HTTP request of Google's library.
         var tokens = VertexAI.Auth.GoogleCredentialTokenSource.FromJson(_f.Emulator.CreateServiceAccountKeyJson("proxied@emulator-project.iam.gserviceaccount.com"));
         var client = new GeminiClient(new GeminiClientOptions { Endpoint = endpoint, TokenSource = tokens, Proxy = new Uri($"http://127.0.0.1:{proxy.Port}/") });

@@ -287,7 +287,7 @@ public class StreamingTests : ScriptedEmulatorTests
 
     private static GeminiClient ClientOver(Stream body, TimeSpan idle) => new(new GeminiClientOptions
     {
-        Endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "p", Location = "us-central1", Model = "gemini-2.0-flash-001", BaseUri = new Uri("http://127.0.0.1:9/") }, null, _ => null),
+        Endpoint = VertexEndpoint.Resolve(new EndpointSettings { Project = "p", Location = "us-central1", Model = "gemini-2.0-flash-001", BaseUri = new Uri("http://127.0.0.1:9/") }, _ => null),
         TokenSource = new StaticTokenSource("ya29.token-of-the-idle-tests"),
         HttpClient = new HttpClient(new OneBodyHandler(body)),
         Retry = RetryPolicy.None,

@@ -242,8 +242,8 @@ namespace VertexAI
             {
                 throw new ArgumentException("The request has no messages: give a prompt or pipe in messages.", nameof(request));
             }
-            model = request.Model ?? _endpoint.Model;
-            if (model is not null && _endpoint.IsManaged && model.IndexOf('/') < 0) model = "google/" + model;
+            // The endpoint owns the publisher prefix (google/ on the managed endpoint only).
+            model = _endpoint.ModelIdFor(request.Model);
             var copy = request.ShallowCopy();
             copy.Model = model;
             copy.Stream = stream;
