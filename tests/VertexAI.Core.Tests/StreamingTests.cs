@@ -157,18 +157,20 @@ public class StreamingTests : ScriptedEmulatorTests
     [Fact]
     public async Task A_stream_that_keeps_sending_may_run_longer_than_the_timeout()
     {
+        // 8 gaps of 300 ms: the stream outlasts the 2 s limit, while each silence stays far inside it (a loaded CI machine
+        // must not turn a gap into a timeout).
         var steps = new List<SseStep>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 8; i++)
         {
             steps.Add(SseStep.Data(ChunkJson(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-            steps.Add(SseStep.Delay(TimeSpan.FromMilliseconds(400)));
+            steps.Add(SseStep.Delay(TimeSpan.FromMilliseconds(300)));
         }
         steps.Add(SseStep.Data("""{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"""));
         steps.Add(SseStep.Done());
         _f.Emulator.Scenarios.Enqueue(Scenario.Stream(steps));
-        var client = _f.Client(retry: RetryPolicy.None, timeout: TimeSpan.FromSeconds(1));
+        var client = _f.Client(retry: RetryPolicy.None, timeout: TimeSpan.FromSeconds(2));
         var completion = await client.StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { });
-        Assert.Equal("012345", completion.Content);
+        Assert.Equal("01234567", completion.Content);
     }
 
     [Fact]
