@@ -84,19 +84,9 @@ namespace VertexAI.Commands
                 if (psObject.BaseObject is PSCustomObject)
                 {
                     var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
-                    foreach (var property in psObject.Properties)
+                    foreach (var property in GettableValues(psObject))
                     {
-                        if (!property.IsGettable) continue;
-                        object? propertyValue;
-                        try
-                        {
-                            propertyValue = property.Value;
-                        }
-                        catch (GetValueException)
-                        {
-                            continue;
-                        }
-                        properties[property.Name] = ToJson(propertyValue, path + "." + property.Name, parameterName, depth + 1);
+                        properties[property.Key] = ToJson(property.Value, path + "." + property.Key, parameterName, depth + 1);
                     }
                     return properties;
                 }
@@ -266,6 +256,14 @@ namespace VertexAI.Commands
         private static Dictionary<string, object?> PropertiesOf(PSObject psObject, int depth)
         {
             var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var property in GettableValues(psObject)) map[property.Key] = Convert(property.Value, depth + 1);
+            return map;
+        }
+
+        /// <summary>An object's readable properties and their values; a property whose getter throws (a script property
+        /// that fails) has no value to send and is left out.</summary>
+        internal static IEnumerable<KeyValuePair<string, object?>> GettableValues(PSObject psObject)
+        {
             foreach (var property in psObject.Properties)
             {
                 if (!property.IsGettable) continue;
@@ -276,12 +274,10 @@ namespace VertexAI.Commands
                 }
                 catch (GetValueException)
                 {
-                    // A script property whose getter throws has no value to send: leave it out.
                     continue;
                 }
-                map[property.Name] = Convert(propertyValue, depth + 1);
+                yield return new KeyValuePair<string, object?>(property.Name, propertyValue);
             }
-            return map;
         }
     }
 }
