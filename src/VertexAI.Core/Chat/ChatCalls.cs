@@ -80,7 +80,7 @@ namespace VertexAI
             if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
             Validate(request);
             var splitter = new StreamThoughtSplitter(ThinkingOptions.MarkerOf(request));
-            // The client's own accumulator, the only one: each chunk is folded into it before it is yielded here.
+            // The only accumulator: the client folds each chunk into it before it yields the chunk here.
             var accumulator = new StreamAccumulator();
             var sawCalls = false;
             await foreach (var chunk in client.StreamChunksAsync(request, accumulator, cancellationToken).ConfigureAwait(false))
