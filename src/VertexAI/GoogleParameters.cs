@@ -121,6 +121,11 @@ namespace VertexAI.Commands
         {
             var value = inputData is PSObject psObject ? psObject.BaseObject : inputData;
             if (value is null || value is string) return value;
+            // Cache ids are numbers: -CachedContent 1234567890 binds an Int32 or Int64.
+            if (value is int || value is long || value is uint || value is ulong)
+            {
+                return System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
             var name = PSObject.AsPSObject(inputData).Properties["Name"]?.Value;
             if (name is PSObject named) name = named.BaseObject;
             if (name is string text && text.Length > 0) return text;

@@ -40,16 +40,24 @@ namespace VertexAI
         /// nothing extra).
         /// </summary>
         public static Grounding? FromChoice(ChatChoice? choice)
+            => choice is null ? null : From(choice.Message, choice);
+
+        /// <summary>The grounding one streamed chunk's choice carries (usually only the last one), or null.</summary>
+        public static Grounding? FromChunkChoice(ChunkChoice? choice)
+            => choice is null ? null : From(choice.Delta, choice);
+
+        private static Grounding? From(ChatMessage message, JsonModel choice)
         {
-            if (choice is null) return null;
             var g = new Grounding();
-            var message = choice.Message;
+            // Read without creating the (lazily made) maps of members a model has none of.
+            var messageMembers = message.HasAdditionalProperties ? message.AdditionalProperties : null;
+            var choiceMembers = choice.HasAdditionalProperties ? choice.AdditionalProperties : null;
             foreach (var holder in new[]
             {
                 Get(message.ExtraContent, ExtraContent.Google),
-                (object?)message.AdditionalProperties,
-                Get(Get(choice.AdditionalProperties, "extra_content"), ExtraContent.Google),
-                choice.AdditionalProperties,
+                messageMembers,
+                Get(Get(choiceMembers, "extra_content"), ExtraContent.Google),
+                choiceMembers,
             })
             {
                 var metadata = (Get(holder, "grounding_metadata") ?? Get(holder, "groundingMetadata")) as IDictionary<string, object?>;
