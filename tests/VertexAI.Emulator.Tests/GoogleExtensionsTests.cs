@@ -107,6 +107,17 @@ public sealed class GoogleExtensionsTests : EmulatorTestBase
         Assert.Equal("Echo: Status of us-central1", message["content"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v1beta1")]
+    public async Task Both_API_versions_take_the_settings_and_ground_the_answer(string version)
+    {
+        var body = Body(""" "web_search_options":{}, """ + Google($$""" "cached_content":"{{Cache}}","media_resolution":"MEDIA_RESOLUTION_MEDIUM","safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"OFF"}] """));
+        var json = await PostChatForJsonAsync(JsonNode.Parse(body)!, path: $"{version}/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions");
+        Assert.Equal(2, json["choices"]![0]!["message"]!["annotations"]!.AsArray().Count);
+        Assert.Equal(4096, json["usage"]!["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task An_ungrounded_answer_has_no_grounding_members()
     {

@@ -102,6 +102,17 @@ public sealed class GoogleOptionsTests(EmulatorFixture f) : IClassFixture<Emulat
         Assert.StartsWith("prompt 4099 (4096 cached), completion ", completion.Usage.ToString());
     }
 
+    [Theory]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"prompt_tokens_details":{"cached_tokens":8}}""", 8)]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"extra_properties":{"google":{"traffic_type":"ON_DEMAND","cached_content_token_count":6}}}""", 6)]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}""", null)]
+    public void Cached_tokens_are_read_where_either_name_puts_them(string usage, int? expected)
+    {
+        var read = Json.WireReader.ReadUsage(System.Text.Json.JsonDocument.Parse(usage).RootElement)!;
+        Assert.Equal(expected, read.CachedTokens);
+        Assert.Equal(expected is null, !read.ToString().Contains("cached", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_cache_is_refused_before_sending_on_global_and_in_another_location()
     {
