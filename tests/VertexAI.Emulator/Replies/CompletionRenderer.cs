@@ -30,6 +30,11 @@ internal static class CompletionRenderer
             ["completion_tokens"] = usage.CompletionTokens,
             ["total_tokens"] = usage.TotalTokens,
         };
+        if (usage.CachedTokens is { } cachedTokens)
+        {
+            json["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cachedTokens };
+        }
+
         if (usage.ReasoningTokens is { } reasoning)
         {
             json["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = reasoning };

@@ -24,5 +24,8 @@ internal sealed record ReplyToolCall(string Id, string Name, string Arguments, s
 /// <summary>Token counts; Vertex's total includes reasoning tokens.</summary>
 internal sealed record ReplyUsage(int PromptTokens, int CompletionTokens, int? ReasoningTokens)
 {
+    /// <summary>Prompt tokens read from a context cache (already part of <see cref="PromptTokens"/>), or null.</summary>
+    public int? CachedTokens { get; init; }
+
     public int TotalTokens => PromptTokens + CompletionTokens + (ReasoningTokens ?? 0);
 }
