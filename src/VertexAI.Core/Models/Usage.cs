@@ -23,6 +23,13 @@ namespace VertexAI
         /// <summary><c>prompt_tokens_details</c>, when present.</summary>
         public IDictionary<string, object?>? PromptTokensDetails { get; set; }
 
+        /// <summary>
+        /// Prompt tokens read from a context cache (<c>prompt_tokens_details.cached_tokens</c>), billed at the cached
+        /// rate; null when the answer used no cache.
+        /// </summary>
+        public int? CachedTokens => PromptTokensDetails is { } d && d.TryGetValue("cached_tokens", out var v) && v is not null
+            ? System.Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+
         /// <summary>Vertex's <c>extra_properties</c> (holds <c>google.traffic_type</c>).</summary>
         public IDictionary<string, object?>? ExtraProperties { get; set; }
 
@@ -31,7 +38,7 @@ namespace VertexAI
 
         /// <inheritdoc/>
         public override string ToString()
-            => $"prompt {PromptTokens}, completion {CompletionTokens}" +
+            => $"prompt {PromptTokens}" + (CachedTokens is int c ? $" ({c} cached)" : string.Empty) + $", completion {CompletionTokens}" +
                (ReasoningTokens is int r ? $", reasoning {r}" : string.Empty) +
                $", total {TotalTokens}" + (TrafficType is string t ? $" ({t})" : string.Empty);
     }
