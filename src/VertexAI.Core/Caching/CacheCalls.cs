@@ -17,14 +17,14 @@ namespace VertexAI
     {
         private static readonly Regex s_fullName = new Regex(@"^projects/([^/\s]+)/locations/([a-z][a-z0-9-]*)/cachedContents/([A-Za-z0-9_-]{1,128})$", RegexOptions.CultureInvariant);
         private static readonly Regex s_id = new Regex(@"^(?:cachedContents/)?([A-Za-z0-9_-]{1,128})$", RegexOptions.CultureInvariant);
+        private readonly VertexRestClient _client;
         private readonly VertexEndpoint _endpoint;
-        private readonly NativeSend _send;
 
-        /// <summary>Creates the calls for an endpoint's project, location and API version.</summary>
-        public CacheCalls(VertexEndpoint endpoint, NativeSend send)
+        /// <summary>Creates the calls on a client (its endpoint gives project, location and API version).</summary>
+        public CacheCalls(VertexRestClient client)
         {
-            _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
-            _send = send ?? throw new ArgumentNullException(nameof(send));
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _endpoint = client.Endpoint;
         }
 
         /// <summary>
@@ -86,14 +86,14 @@ namespace VertexAI
                 if (definition.ExpireTime is { } e) w.WriteString("expireTime", NativeJson.Timestamp(e));
             });
             var uri = NativeUris.InLocation(_endpoint, _endpoint.Project, _endpoint.Location, "cachedContents");
-            using var doc = await _send(HttpMethod.Post, uri, body, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Post, uri, body, $"create a context cache for {model}", cancellationToken).ConfigureAwait(false);
             return GeminiCache.FromJson(doc.RootElement);
         }
 
         /// <summary>Reads one cache (a 404 once it has expired or been deleted).</summary>
         public async Task<GeminiCache> GetAsync(string nameOrId, CancellationToken cancellationToken = default)
         {
-            using var doc = await _send(HttpMethod.Get, UriOf(ResolveName(nameOrId)), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Get, UriOf(ResolveName(nameOrId)), null, "read a context cache", cancellationToken).ConfigureAwait(false);
             return GeminiCache.FromJson(doc.RootElement);
         }
 
@@ -108,7 +108,7 @@ namespace VertexAI
             if (pageSize is { } size) query.Add("pageSize=" + size);
             if (!string.IsNullOrEmpty(pageToken)) query.Add("pageToken=" + Uri.EscapeDataString(pageToken));
             var uri = NativeUris.InLocation(_endpoint, _endpoint.Project, _endpoint.Location, "cachedContents" + (query.Count > 0 ? "?" + string.Join("&", query) : string.Empty));
-            using var doc = await _send(HttpMethod.Get, uri, null, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Get, uri, null, "list context caches", cancellationToken).ConfigureAwait(false);
             var caches = new List<GeminiCache>();
             if (doc.RootElement.TryGetProperty("cachedContents", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
             {
@@ -130,14 +130,14 @@ namespace VertexAI
                 else w.WriteString("expireTime", NativeJson.Timestamp(expireTime!.Value));
             });
             var uri = new Uri(UriOf(name).AbsoluteUri + "?updateMask=" + (ttl is not null ? "ttl" : "expireTime"));
-            using var doc = await _send(new HttpMethod("PATCH"), uri, body, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(new HttpMethod("PATCH"), uri, body, "set a context cache's expiry", cancellationToken).ConfigureAwait(false);
             return GeminiCache.FromJson(doc.RootElement);
         }
 
         /// <summary>Deletes a cache.</summary>
         public async Task DeleteAsync(string nameOrId, CancellationToken cancellationToken = default)
         {
-            using var doc = await _send(HttpMethod.Delete, UriOf(ResolveName(nameOrId)), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Delete, UriOf(ResolveName(nameOrId)), null, "delete a context cache", cancellationToken).ConfigureAwait(false);
         }
 
         // A cache is served by its own region's host, whatever the session's location: a cache object from another

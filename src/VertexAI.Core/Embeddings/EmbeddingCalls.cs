@@ -26,14 +26,14 @@ namespace VertexAI
         /// <summary>The most input tokens of one input that count (the rest is cut when auto-truncating).</summary>
         public const int MaxInputTokens = 2048;
 
+        private readonly VertexRestClient _client;
         private readonly VertexEndpoint _endpoint;
-        private readonly NativeSend _send;
 
-        /// <summary>Creates the calls for an endpoint.</summary>
-        public EmbeddingCalls(VertexEndpoint endpoint, NativeSend send)
+        /// <summary>Creates the calls on a client (its endpoint gives project, location and API version).</summary>
+        public EmbeddingCalls(VertexRestClient client)
         {
-            _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
-            _send = send ?? throw new ArgumentNullException(nameof(send));
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _endpoint = client.Endpoint;
         }
 
         /// <summary>Instances one request may hold for <paramref name="model"/>: 1 for Gemini embedding models, 250 for the text-embedding models.</summary>
@@ -91,7 +91,7 @@ namespace VertexAI
                 if (options.Dimensions is { } d) w.WriteNumber("outputDimensionality", d);
                 w.WriteEndObject();
             });
-            using var doc = await _send(HttpMethod.Post, NativeUris.ModelMethod(_endpoint, model, "predict"), body, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Post, NativeUris.ModelMethod(_endpoint, model, "predict"), body, $"embed {batch.Count} input{(batch.Count == 1 ? string.Empty : "s")} with {model}", cancellationToken).ConfigureAwait(false);
             var results = new List<Embedding>(batch.Count);
             if (doc.RootElement.TryGetProperty("predictions", out var predictions) && predictions.ValueKind == JsonValueKind.Array)
             {

@@ -20,14 +20,14 @@ namespace VertexAI
         /// <summary>The API version of the list.</summary>
         public const string ListVersion = "v1beta1";
 
+        private readonly VertexRestClient _client;
         private readonly VertexEndpoint _endpoint;
-        private readonly NativeSend _send;
 
-        /// <summary>Creates the calls for an endpoint (its location picks the host).</summary>
-        public ModelCalls(VertexEndpoint endpoint, NativeSend send)
+        /// <summary>Creates the calls on a client (its location picks the host).</summary>
+        public ModelCalls(VertexRestClient client)
         {
-            _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
-            _send = send ?? throw new ArgumentNullException(nameof(send));
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _endpoint = client.Endpoint;
         }
 
         /// <summary>The list's URI for a page.</summary>
@@ -37,13 +37,13 @@ namespace VertexAI
             if (pageSize is { } size) query.Add("pageSize=" + size);
             if (!string.IsNullOrEmpty(pageToken)) query.Add("pageToken=" + Uri.EscapeDataString(pageToken));
             if (allVersions) query.Add("listAllVersions=true");
-            return new Uri($"{NativeUris.Root(_endpoint, _endpoint.Location)}/{ListVersion}/publishers/google/models" + (query.Count > 0 ? "?" + string.Join("&", query) : string.Empty));
+            return new Uri(_endpoint.ServiceRoot, $"{ListVersion}/publishers/google/models" + (query.Count > 0 ? "?" + string.Join("&", query) : string.Empty));
         }
 
         /// <summary>Reads one page of Google's models.</summary>
         public async Task<GeminiModelPage> ListPageAsync(string? pageToken, int? pageSize = null, bool allVersions = false, CancellationToken cancellationToken = default)
         {
-            using var doc = await _send(HttpMethod.Get, ListUri(pageToken, pageSize, allVersions), null, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Get, ListUri(pageToken, pageSize, allVersions), null, "list Google's models", cancellationToken).ConfigureAwait(false);
             var models = new List<GeminiModel>();
             if (doc.RootElement.TryGetProperty("publisherModels", out var list) && list.ValueKind == JsonValueKind.Array)
             {

@@ -13,8 +13,9 @@ namespace VertexAI.Native
         public static string Root(VertexEndpoint endpoint, string location)
         {
             if (endpoint is null) throw new ArgumentNullException(nameof(endpoint));
-            return endpoint.BaseUri is not null
-                ? endpoint.BaseUri.AbsoluteUri.TrimEnd('/')
+            // The endpoint's own root serves its location; another region (a cache named elsewhere) has its own host.
+            return endpoint.BaseUri is not null || location == endpoint.Location
+                ? endpoint.ServiceRoot.AbsoluteUri.TrimEnd('/')
                 : location == "global" ? "https://aiplatform.googleapis.com" : $"https://{location}-aiplatform.googleapis.com";
         }
 
@@ -24,7 +25,7 @@ namespace VertexAI.Native
 
         /// <summary><c>{root}/{version}/projects/{p}/locations/{l}/publishers/google/models/{model}:{method}</c>.</summary>
         public static Uri ModelMethod(VertexEndpoint endpoint, string model, string method) =>
-            InLocation(endpoint, endpoint.Project, endpoint.Location, $"publishers/google/models/{Uri.EscapeDataString(BareModelId(model))}:{method}");
+            endpoint.LocationUri(VertexEndpoint.PublisherModelName(model) + ":" + method);
 
         /// <summary>The bare model id: <c>google/gemini-2.5-flash</c>, <c>publishers/google/models/gemini-2.5-flash</c> → <c>gemini-2.5-flash</c>.</summary>
         public static string BareModelId(string model)

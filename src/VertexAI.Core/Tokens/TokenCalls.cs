@@ -15,14 +15,14 @@ namespace VertexAI
     /// </summary>
     public sealed class TokenCalls
     {
+        private readonly VertexRestClient _client;
         private readonly VertexEndpoint _endpoint;
-        private readonly NativeSend _send;
 
-        /// <summary>Creates the calls for an endpoint.</summary>
-        public TokenCalls(VertexEndpoint endpoint, NativeSend send)
+        /// <summary>Creates the calls on a client (its endpoint gives project, location and API version).</summary>
+        public TokenCalls(VertexRestClient client)
         {
-            _endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
-            _send = send ?? throw new ArgumentNullException(nameof(send));
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _endpoint = client.Endpoint;
         }
 
         /// <summary>Counts the tokens of messages (system messages as the system instruction) and tools for a model.</summary>
@@ -41,7 +41,7 @@ namespace VertexAI
                 NativeContentWriter.WriteSystemInstruction(w, messages);
                 NativeContentWriter.WriteTools(w, tools);
             });
-            using var doc = await _send(HttpMethod.Post, NativeUris.ModelMethod(_endpoint, id, "countTokens"), body, cancellationToken).ConfigureAwait(false);
+            using var doc = await _client.SendAsync(HttpMethod.Post, NativeUris.ModelMethod(_endpoint, id, "countTokens"), body, $"count tokens with {id}", cancellationToken).ConfigureAwait(false);
             return TokenCount.FromJson(doc.RootElement, id);
         }
     }

@@ -9,7 +9,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
     // 8,200 characters: 2,050 tokens by the emulator's four-characters-a-token rule, above Vertex's 2,048 minimum.
     private static readonly string LongDocument = new('d', 8200);
 
-    private CacheCalls Caches(string location = "us-central1", string version = "v1") => new(fixture.Endpoint(location, version), fixture.Send);
+    private CacheCalls Caches(string location = "us-central1", string version = "v1") => new(fixture.Client(location, version));
 
     private JsonNode LastBody(string kind) => fixture.Emulator.Requests.Last(r => r.Kind == kind).Json!;
 
@@ -113,7 +113,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
     [Fact]
     public async Task Token_counts_translate_a_conversation_with_tools_and_media()
     {
-        var calls = new TokenCalls(fixture.Endpoint(), fixture.Send);
+        var calls = new TokenCalls(fixture.Client());
         var messages = new List<ChatMessage>
         {
             new("system", "Be brief"),
@@ -145,7 +145,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
     [Fact]
     public async Task Embeddings_come_back_in_input_order_tagged_with_their_input()
     {
-        var calls = new EmbeddingCalls(fixture.Endpoint(), fixture.Send);
+        var calls = new EmbeddingCalls(fixture.Client());
         var batcher = new EmbeddingBatcher("text-embedding-005", autoTruncate: true);
         var texts = Enumerable.Range(0, 300).Select(i => $"row {i}").ToList();
         var batches = new List<IReadOnlyList<EmbeddingInput>>();
@@ -178,7 +178,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
         Assert.Equal(1, batcher.MaxInstances);
         var first = batcher.Add(new EmbeddingInput(new string('w', 9000)));
         Assert.Single(first!);
-        var calls = new EmbeddingCalls(fixture.Endpoint(), fixture.Send);
+        var calls = new EmbeddingCalls(fixture.Client());
         var result = Assert.Single(await calls.EmbedAsync(first!, new EmbeddingOptions()));
         Assert.True(result.Truncated);
         Assert.Equal(2048, result.TokenCount);
@@ -206,7 +206,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
     [Fact]
     public async Task The_model_list_pages_on_v1beta1_whatever_the_session_version()
     {
-        var calls = new ModelCalls(fixture.Endpoint(version: "v1"), fixture.Send);
+        var calls = new ModelCalls(fixture.Client(version: "v1"));
         var models = new List<GeminiModel>();
         string? token = null;
         do
@@ -223,5 +223,42 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
         Assert.Equal("default", flash.VersionId);
         Assert.Equal(9, models.Count(ModelCalls.IsGemini));
         Assert.Equal(12, models.Count);
+    }
+
+    [Fact]
+    public async Task Every_native_route_retries_a_429_through_the_shared_transport()
+    {
+        var definition = new CacheDefinition();
+        definition.Messages.Add(new ChatMessage("user", LongDocument));
+        var calls = new List<(string Kind, Func<Task> Call)>
+        {
+            ("cachedContents", () => Caches(location: "asia-east1").CreateAsync(definition)),
+            ("cachedContents", () => Caches(location: "asia-east1").ListPageAsync(null)),
+            ("countTokens", () => new TokenCalls(fixture.Client()).CountAsync("gemini-2.5-flash", [new ChatMessage("user", "hi")])),
+            ("predict", () => new EmbeddingCalls(fixture.Client()).EmbedAsync([new EmbeddingInput("hi")], new EmbeddingOptions())),
+            ("publisherModels", () => new ModelCalls(fixture.Client()).ListPageAsync(null)),
+        };
+        foreach (var (kind, call) in calls)
+        {
+            var before = fixture.Emulator.Requests.Count;
+            fixture.Emulator.Scenarios.Enqueue(VertexAI.Emulator.Scenario.RateLimited(TimeSpan.Zero));
+            await call();
+            var sent = fixture.Emulator.Requests.Skip(before).ToList();
+            Assert.Equal([429, 200], sent.Select(r => r.ResponseStatus));
+            Assert.All(sent, r => Assert.Equal(kind, r.Kind));
+        }
+    }
+
+    [Fact]
+    public async Task A_user_credential_lists_models_only_with_a_quota_project()
+    {
+        var userToken = fixture.Emulator.IssueUserToken(TimeSpan.FromMinutes(5));
+        var refused = await Assert.ThrowsAsync<GeminiApiException>(() => new ModelCalls(fixture.Client(token: userToken)).ListPageAsync(null));
+        Assert.Equal(403, refused.HttpStatus);
+        Assert.Contains("requires a quota project", refused.Message);
+
+        var page = await new ModelCalls(fixture.Client(token: userToken, quotaProject: "billing-project")).ListPageAsync(null);
+        Assert.NotEmpty(page.Models);
+        Assert.Equal("billing-project", fixture.Emulator.Requests.Last().Headers["x-goog-user-project"]);
     }
 }
