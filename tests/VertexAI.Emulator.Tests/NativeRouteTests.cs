@@ -166,6 +166,28 @@ public sealed class NativeRouteTests : EmulatorTestBase
         await AssertGoogleErrorAsync(foreign, 400, "INVALID_ARGUMENT");
         using var negative = await SendAsync(HttpMethod.Get, $"v1/{Parent}/cachedContents?pageSize=-1");
         await AssertGoogleErrorAsync(negative, 400, "INVALID_ARGUMENT");
+        using var madeUp = await SendAsync(HttpMethod.Get, $"v1/{Parent}/cachedContents?pageToken=bm9wZQ");
+        await AssertGoogleErrorAsync(madeUp, 400, "INVALID_ARGUMENT");
+    }
+
+    [Fact]
+    public async Task Deleting_while_paging_neither_shifts_nor_breaks_the_next_page()
+    {
+        var names = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            names.Add((await JsonAsync(HttpMethod.Post, $"v1/{Parent}/cachedContents", CacheRequest(LongDocument + i)))["name"]!.GetValue<string>());
+        }
+
+        var first = await JsonAsync(HttpMethod.Get, $"v1/{Parent}/cachedContents");
+        foreach (var c in first["cachedContents"]!.AsArray())
+        {
+            await JsonAsync(HttpMethod.Delete, $"v1/{c!["name"]!.GetValue<string>()}");
+        }
+
+        var token = Uri.EscapeDataString(first["nextPageToken"]!.GetValue<string>());
+        var second = await JsonAsync(HttpMethod.Get, $"v1/{Parent}/cachedContents?pageToken={token}");
+        Assert.Equal(names.Skip(5), second["cachedContents"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
     }
 
     [Fact]

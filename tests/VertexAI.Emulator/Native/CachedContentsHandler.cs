@@ -93,7 +93,7 @@ internal sealed partial class CachedContentsHandler(CacheStore store, Func<int> 
     private NativeAnswer List(NativeRoute route, IQueryCollection query)
     {
         var all = store.List(route.Parent);
-        if (Paging.TryPage(query, "cachedContents:" + route.Parent, defaultPageSize(), all, out var page, out var next) is { } problem) return problem;
+        if (Paging.TryPage(query, "cachedContents:" + route.Parent, defaultPageSize(), all, c => c.Sequence, out var page, out var next) is { } problem) return problem;
         return NativeAnswer.Ok(Paging.Response("cachedContents", page.Select(c => (JsonNode)c.ToJson()), next));
     }
 

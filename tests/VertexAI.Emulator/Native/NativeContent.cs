@@ -6,6 +6,7 @@
 // The emulator's deterministic token count (no real tokenizer; documented here so tests can reason about it):
 //   text                 ceil(characters / 4), Google's own rule of thumb of about four characters per token
 //   image (inline/file)  258 tokens, the documented cost of one image up to 384x384
+//   inline text/* data   the text rule applied to the decoded UTF-8 text
 //   audio/video/other inline data   ceil(decoded bytes / 64), modality from the MIME type (AUDIO, VIDEO, else DOCUMENT)
 //   audio/video/other file URIs     1000 tokens (the emulator cannot read gs:// objects)
 //   functionCall/functionResponse   the text rule applied to their JSON
@@ -242,6 +243,14 @@ internal static class NativeContent
             else if (Member(part, "inlineData") is JsonObject inline)
             {
                 var b64 = Str(inline["data"]) ?? string.Empty;
+                var mime = Str(Member(inline, "mimeType")) ?? string.Empty;
+                if (mime.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Inline text (a .txt or .csv file) is read as the text it is.
+                    tally.AddText(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64)));
+                    continue;
+                }
+
                 tally.AddMedia(Str(Member(inline, "mimeType")) ?? string.Empty, b64.Length / 4 * 3 - b64.Count(c => c == '='));
             }
             else if (Member(part, "fileData") is JsonObject file)

@@ -6,6 +6,8 @@ namespace VertexAI.Emulator;
 /// <summary>
 /// AIP-158 paging: <c>pageSize</c> (negative is an error, above the maximum is coerced, zero or absent means the
 /// service default) and an opaque <c>pageToken</c> from the previous <c>nextPageToken</c>, valid only for the same list.
+/// The token is a cursor (the key of the last item given), so items deleted while a client pages on (a listing piped
+/// into a delete) do not shift or break later pages.
 /// </summary>
 internal static class Paging
 {
@@ -13,7 +15,7 @@ internal static class Paging
 
     /// <summary>Cuts one page from <paramref name="items"/>, or returns the error to answer with.</summary>
     public static NativeAnswer? TryPage<T>(IQueryCollection query, string listKey, int defaultPageSize, IReadOnlyList<T> items,
-        out IReadOnlyList<T> page, out string? nextPageToken)
+        Func<T, long> key, out IReadOnlyList<T> page, out string? nextPageToken)
     {
         page = [];
         nextPageToken = null;
@@ -30,7 +32,7 @@ internal static class Paging
             size = Math.Min(size, MaximumPageSize);
         }
 
-        var start = 0;
+        long cursor = long.MinValue;
         var token = query.TryGetValue("pageToken", out var t) || query.TryGetValue("page_token", out t) ? t.ToString() : string.Empty;
         if (token.Length > 0)
         {
@@ -46,16 +48,18 @@ internal static class Paging
             }
 
             var bar = decoded.LastIndexOf('|');
-            if (bar < 0 || decoded[..bar] != listKey || !int.TryParse(decoded[(bar + 1)..], out start) || start < 0 || start > items.Count)
+            if (bar < 0 || decoded[..bar] != listKey || !long.TryParse(decoded[(bar + 1)..], out cursor))
             {
                 return NativeAnswer.Invalid("Invalid page token.");
             }
         }
 
-        page = items.Skip(start).Take(size).ToList();
-        if (start + size < items.Count)
+        // Items come in ascending key order.
+        var rest = items.Where(i => key(i) > cursor).ToList();
+        page = rest.Take(size).ToList();
+        if (rest.Count > size)
         {
-            nextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listKey}|{start + size}"));
+            nextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listKey}|{key(page[^1])}"));
         }
 
         return null;

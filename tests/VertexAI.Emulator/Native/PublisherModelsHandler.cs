@@ -47,9 +47,9 @@ internal static class PublisherModelsHandler
             if (!bool.TryParse(all.ToString(), out allVersions)) return NativeAnswer.Invalid($"Invalid value at 'list_all_versions' (TYPE_BOOL), \"{all}\"");
         }
 
-        var models = Catalogue.Where(m => allVersions || m.Latest).ToList();
-        if (Paging.TryPage(query, "publishers/google/models:" + allVersions, defaultPageSize, models, out var page, out var next) is { } problem) return problem;
-        return NativeAnswer.Ok(Paging.Response("publisherModels", page.Select(m => (JsonNode)new JsonObject
+        var models = Catalogue.Select((m, i) => (Model: m, Index: (long)i)).Where(m => allVersions || m.Model.Latest).ToList();
+        if (Paging.TryPage(query, "publishers/google/models:" + allVersions, defaultPageSize, models, m => m.Index, out var page, out var next) is { } problem) return problem;
+        return NativeAnswer.Ok(Paging.Response("publisherModels", page.Select(p => p.Model).Select(m => (JsonNode)new JsonObject
         {
             ["name"] = "publishers/google/models/" + m.Id,
             ["versionId"] = m.Version,
