@@ -8,12 +8,10 @@ namespace VertexAI.Commands
     /// <summary>
     /// <para type="synopsis">Creates a Vertex AI context cache: content stored once and read by later requests at a discount.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "GeminiCache", DefaultParameterSetName = TtlSet)]
+    [Cmdlet(VerbsCommon.New, "GeminiCache")]
     [OutputType(typeof(GeminiCache))]
     public sealed class NewGeminiCacheCommand : GeminiConnectionCommandBase
     {
-        private const string TtlSet = "Ttl";
-        private const string ExpireSet = "ExpireTime";
         private NativeContentInput? _input;
         private readonly List<string> _pipedText = new List<string>();
         private bool _textOnCommandLine;
@@ -50,12 +48,12 @@ namespace VertexAI.Commands
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
-        /// <summary>How long the cache lives (Vertex's default is one hour).</summary>
-        [Parameter(ParameterSetName = TtlSet)]
+        /// <summary>How long the cache lives (Vertex's default is one hour); not with -ExpireTime.</summary>
+        [Parameter]
         public TimeSpan Ttl { get; set; }
 
-        /// <summary>When the cache expires.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ExpireSet)]
+        /// <summary>When the cache expires; not with -Ttl.</summary>
+        [Parameter]
         public DateTime ExpireTime { get; set; }
 
         /// <summary>A name for people.</summary>
@@ -180,35 +178,42 @@ namespace VertexAI.Commands
     /// <summary>
     /// <para type="synopsis">Sets a context cache's expiry: a new time to live or expiry time.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "GeminiCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TtlSet)]
+    [Cmdlet(VerbsCommon.Set, "GeminiCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(GeminiCache))]
     public sealed class SetGeminiCacheCommand : GeminiConnectionCommandBase
     {
-        private const string TtlSet = "Ttl";
-        private const string ExpireSet = "ExpireTime";
         private CacheCalls? _calls;
 
         /// <summary>The cache's name or id (a cache from Get-GeminiCache binds by its Name).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; } = string.Empty;
 
-        /// <summary>The new time to live, from now.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = TtlSet)]
+        /// <summary>The new time to live, from now (give it or -ExpireTime).</summary>
+        [Parameter]
         public TimeSpan Ttl { get; set; }
 
-        /// <summary>The new expiry time.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ExpireSet)]
+        /// <summary>The new expiry time (give it or -Ttl).</summary>
+        [Parameter]
         public DateTime ExpireTime { get; set; }
 
         /// <inheritdoc/>
-        protected override void BeginProcessing() => _calls = new CacheCalls(BuildRestClient());
+        protected override void BeginProcessing()
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Ttl)) == bound.ContainsKey(nameof(ExpireTime)))
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException("Give the new expiry: -Ttl (a time to live from now) or -ExpireTime, one of them.", nameof(Ttl)), "Gemini.InvalidSettings", null));
+            }
+            _calls = new CacheCalls(BuildRestClient());
+        }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
             var calls = _calls!;
             var name = Translate(() => calls.ResolveName(Name), "Gemini.InvalidCacheName", _ => Name);
-            var byTtl = ParameterSetName == TtlSet;
+            var byTtl = MyInvocation.BoundParameters.ContainsKey(nameof(Ttl));
             var expire = new DateTimeOffset(ExpireTime.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(ExpireTime, DateTimeKind.Local) : ExpireTime);
             var what = byTtl ? $"Set the time to live to {Ttl}" : $"Set the expiry to {expire.ToLocalTime():u}";
             if (!ShouldProcess(name, what)) return;
@@ -223,6 +228,7 @@ namespace VertexAI.Commands
     /// <para type="synopsis">Deletes context caches.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "GeminiCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(string))]
     public sealed class RemoveGeminiCacheCommand : GeminiConnectionCommandBase
     {
         private CacheCalls? _calls;
@@ -230,6 +236,10 @@ namespace VertexAI.Commands
         /// <summary>Cache names or ids (a cache from Get-GeminiCache binds by its Name).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>Writes the full name of each deleted cache.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc/>
         protected override void BeginProcessing() => _calls = new CacheCalls(BuildRestClient());
@@ -245,6 +255,7 @@ namespace VertexAI.Commands
                 if (Call(async token => { await calls.DeleteAsync(name, token).ConfigureAwait(false); return name; }, name) is not null)
                 {
                     WriteVerbose($"Deleted {name}.");
+                    if (PassThru) WriteObject(name);
                 }
             }
         }

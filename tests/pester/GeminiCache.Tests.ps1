@@ -241,6 +241,13 @@ Describe 'Context caches' {
             @(Get-CacheRequest | Where-Object method -eq 'DELETE').Count | Should -Be 2
         }
 
+        It 'writes the deleted names with -PassThru, and nothing without' {
+            $cache = New-GeminiCache $document
+            $cache | Remove-GeminiCache -Confirm:$false -PassThru | Should -Be $cache.Name
+            $other = New-GeminiCache $document
+            $other | Remove-GeminiCache -Confirm:$false | Should -BeNullOrEmpty
+        }
+
         It 'deletes nothing with -WhatIf' {
             $cache = New-GeminiCache $document
             Remove-GeminiCache $cache.Id -WhatIf
