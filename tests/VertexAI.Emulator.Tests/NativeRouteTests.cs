@@ -342,6 +342,28 @@ public sealed class NativeRouteTests : EmulatorTestBase
         Assert.Equal("billing-project", Emulator.Requests[1].Headers["x-goog-user-project"]);
     }
 
+    [Fact]
+    public async Task A_token_from_a_refresh_grant_is_a_user_credential_and_a_service_account_token_is_not()
+    {
+        var user = JsonNode.Parse(Emulator.CreateAuthorizedUserJson())!;
+        using var grant = await Http.PostAsync("token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = user["client_id"]!.GetValue<string>(),
+            ["client_secret"] = user["client_secret"]!.GetValue<string>(),
+            ["refresh_token"] = user["refresh_token"]!.GetValue<string>(),
+        }));
+        var userToken = JsonNode.Parse(await grant.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+        using (var refused = await SendAsync(HttpMethod.Get, "v1beta1/publishers/google/models", token: userToken))
+        {
+            await AssertGoogleErrorAsync(refused, 403, "PERMISSION_DENIED");
+        }
+
+        // The default token stands for a service account, which bills its own project.
+        using var allowed = await SendAsync(HttpMethod.Get, "v1beta1/publishers/google/models");
+        Assert.Equal(200, (int)allowed.StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "v1beta1/publishers/google/models")]
     [InlineData("POST", "v1/projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens")]

@@ -217,6 +217,15 @@ Describe 'Context caches' {
             (Get-CacheRequest)[-1].query | Should -Be '?updateMask=expireTime'
         }
 
+        It 'needs exactly one of -Ttl and -ExpireTime' {
+            $cache = New-GeminiCache $document
+            Clear-EmulatorRequest
+            { $cache | Set-GeminiCache -ErrorAction Stop } | Should -Throw '*-Ttl*-ExpireTime*'
+            { $cache | Set-GeminiCache -Ttl '01:00:00' -ExpireTime (Get-Date).AddDays(1) -ErrorAction Stop } | Should -Throw '*-Ttl*-ExpireTime*'
+            { New-GeminiCache $document -Ttl '01:00:00' -ExpireTime (Get-Date).AddDays(1) -ErrorAction Stop } | Should -Throw '*not both*'
+            Get-CacheRequest | Should -BeNullOrEmpty
+        }
+
         It 'changes nothing with -WhatIf' {
             $cache = New-GeminiCache $document
             Clear-EmulatorRequest
