@@ -125,6 +125,10 @@ namespace VertexAI.Commands
         }
 
         /// <summary>New-GeminiTool -Command naming no command.</summary>
+        /// <summary>A model id that Vertex AI's model list does not have.</summary>
+        internal static ErrorRecord ModelNotFound(string id) =>
+            new ErrorRecord(new ItemNotFoundException($"Vertex AI offers no Gemini model named '{id}' (Get-GeminiModel lists them)."), "Gemini.ModelNotFound", ErrorCategory.ObjectNotFound, id);
+
         internal static ErrorRecord CommandNotFound(string? name)
             => new ErrorRecord(new ItemNotFoundException($"There is no command '{name}'. Check the name, or import its module first."),
                 "Gemini.CommandNotFound", ErrorCategory.ObjectNotFound, name);
@@ -203,7 +207,7 @@ namespace VertexAI.Commands
                 case ErrorCategory.PermissionDenied:
                     return "Check that the Vertex AI API is enabled in the project and that the credential has the Vertex AI User role (roles/aiplatform.user) there.";
                 case ErrorCategory.ObjectNotFound:
-                    return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global).";
+                    return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global). A context cache may have expired or been deleted (Get-GeminiCache lists those that remain).";
                 case ErrorCategory.OperationTimeout when exception.IsTimeout:
                     // Our own limit ran out: the server was slow (or went silent mid-stream), not necessarily unreachable.
                     return "Allow more time with -TimeoutSec (e.g. -TimeoutSec 600): it bounds the wait for an answer and, with -Stream or Get-GeminiStream, each silence between parts of the answer.";

@@ -18,16 +18,18 @@ public sealed class VertexEmulator : IAsyncDisposable
     private readonly RequestDispatcher _dispatcher;
     private WebApplication? _app;
     private long _tokenLifetimeTicks;
+    private long _clockOffsetTicks;
     private int _disposed;
 
     private VertexEmulator(EmulatorOptions options)
     {
         TokenLifetime = options.TokenLifetime;
         var requireAuth = options.RequireAuth;
+        var pageSize = Math.Max(1, options.DefaultPageSize);
         DefaultToken = _tokens.Issue(TimeSpan.MaxValue);
+        Caches = new CacheStore(() => Now);
         var verifier = new JwtBearerVerifier(_credentials);
         var signatures = new ThoughtSignatures();
-        ICachedContentStore caches = new AnyWellFormedCache();
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
@@ -36,10 +38,16 @@ public sealed class VertexEmulator : IAsyncDisposable
             Scenarios,
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
-            new ReplyBuilder(signatures, caches),
-            caches);
-        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
-            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project")), _shutdown.Token);
+            new ReplyBuilder(signatures, Caches),
+            Caches);
+        var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
+        var control = new ControlEndpoint(_log, Scenarios, DefaultToken,
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
+        {
+            IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
+            AdvanceClock = AdvanceClock,
+        };
+        _dispatcher = new RequestDispatcher(_log, chat, native, _tokenIssuer, control, _shutdown.Token);
     }
 
     /// <summary>Root of the server, always ending with '/', e.g. <c>http://127.0.0.1:43123/</c>.</summary>
@@ -119,6 +127,21 @@ public sealed class VertexEmulator : IAsyncDisposable
 
     /// <summary>Issues a token accepted until <paramref name="lifetime"/> has passed; zero or negative gives an expired one.</summary>
     public string IssueToken(TimeSpan lifetime) => _tokens.Issue(lifetime);
+
+    /// <summary>
+    /// Issues a token as an <c>authorized_user</c> refresh grant would (a person's <c>gcloud auth application-default
+    /// login</c>): routes without a project in their path refuse it unless <c>x-goog-user-project</c> names a quota project.
+    /// </summary>
+    public string IssueUserToken(TimeSpan lifetime) => _tokens.IssueUserToken(lifetime);
+
+    /// <summary>The emulator's clock for context-cache expiry: UTC now plus every <see cref="AdvanceClock"/>.</summary>
+    public DateTimeOffset Now => DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+    /// <summary>Moves the cache clock forward, so expiry can be tested without waiting.</summary>
+    public void AdvanceClock(TimeSpan by) => Interlocked.Add(ref _clockOffsetTicks, by.Ticks);
+
+    /// <summary>Context caches created through the <c>cachedContents</c> routes.</summary>
+    internal CacheStore Caches { get; }
 
     /// <summary>Empties the request log (not <see cref="TokenRequestCount"/>).</summary>
     public void ClearLog() => _log.Clear();

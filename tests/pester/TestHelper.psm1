@@ -360,6 +360,31 @@ function New-TestToolCallMessage {
     $message
 }
 
+function New-EmulatorUserToken {
+    <#
+    A token as a person's 'gcloud auth application-default login' gets it (an authorized_user refresh grant): the
+    emulator refuses it on routes without a project in their path unless x-goog-user-project names a quota project.
+    #>
+    [CmdletBinding()]
+    param($Emulator)
+    (Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/user-tokens' -Body '{}').access_token
+}
+
+function Move-EmulatorClock {
+    <# Moves the emulator's context-cache clock forward (expiry without waiting). #>
+    [CmdletBinding()]
+    param($Emulator, [Parameter(Mandatory)] [TimeSpan] $By)
+    $body = @{ advanceSeconds = $By.TotalSeconds } | ConvertTo-Json -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/clock' -Body $body | Out-Null
+}
+
+function Add-EmulatorRateLimit {
+    <# Queues one 429 RESOURCE_EXHAUSTED with Retry-After 0: the next request (chat or native) is refused once. #>
+    [CmdletBinding()]
+    param($Emulator, [int] $Count = 1)
+    Add-EmulatorScenario -Emulator $Emulator -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $Count
+}
+
 function Get-RateLimitBody {
     <# Google's 429 body, as Vertex AI sends it. #>
     '{"error":{"code":429,"message":"Resource exhausted, please try again later.","status":"RESOURCE_EXHAUSTED"}}'
@@ -471,5 +496,5 @@ Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-Vert
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitBody, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Get-RateLimitBody, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

@@ -43,11 +43,21 @@ internal sealed class ChatEndpoint(
             return;
         }
 
-        // A well-formed name of a cache that does not exist: Vertex answers 404 NOT_FOUND before generating anything.
-        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache && !caches.TryGetTokenCount(cache, out _))
+        // A well-formed name of a cache that does not exist (or has expired): Vertex answers 404 NOT_FOUND before
+        // generating anything; one of another project or location cannot be read from this route.
+        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache)
         {
-            await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found.");
-            return;
+            if (!caches.TryGetTokenCount(cache, out _))
+            {
+                await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found or has expired.");
+                return;
+            }
+
+            if (!cache.StartsWith($"projects/{route.Project}/locations/{route.Location}/", StringComparison.Ordinal))
+            {
+                await GoogleErrors.InvalidArgumentAsync(context, $"The cached content {cache} belongs to another project or location than the request (projects/{route.Project}/locations/{route.Location}).");
+                return;
+            }
         }
 
         var playback = new PlaybackContext(context, cancellation);

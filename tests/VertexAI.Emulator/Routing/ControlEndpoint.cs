@@ -19,11 +19,20 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
+/// <item><c>POST /_emulator/user-tokens</c>: <c>{"access_token":"..."}</c>, a token as a person's gcloud login gets it
+/// (an authorized_user refresh grant), for the quota-project rule of the native routes.</item>
+/// <item><c>POST /_emulator/clock</c> with <c>{"advanceSeconds":N}</c>: moves the context-cache clock forward (204).</item>
 /// </list>
 /// </summary>
 internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
+
+    /// <summary>Issues a user-credential token (<c>POST /_emulator/user-tokens</c>).</summary>
+    public Func<string>? IssueUserToken { get; init; }
+
+    /// <summary>Advances the cache clock (<c>POST /_emulator/clock</c>).</summary>
+    public Action<TimeSpan>? AdvanceClock { get; init; }
 
     public async Task HandleAsync(HttpContext context, string path, string body)
     {
@@ -48,6 +57,22 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
             case ("/_emulator/scenarios", "DELETE"):
                 scenarios.Clear();
                 context.Response.StatusCode = 204;
+                return;
+            case ("/_emulator/user-tokens", "POST") when IssueUserToken is not null:
+                await WriteJsonAsync(context, new JsonObject { ["access_token"] = IssueUserToken(), ["token_type"] = "Bearer" });
+                return;
+            case ("/_emulator/clock", "POST") when AdvanceClock is not null:
+                try
+                {
+                    var seconds = (double?)JsonNode.Parse(body)?["advanceSeconds"] ?? 0;
+                    AdvanceClock(TimeSpan.FromSeconds(seconds));
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
                 return;
             case ("/_emulator/service-account-keys", "POST"):
                 await CreateKeyAsync(context, body);

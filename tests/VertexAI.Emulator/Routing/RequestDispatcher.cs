@@ -8,6 +8,7 @@ namespace VertexAI.Emulator;
 internal sealed class RequestDispatcher(
     RequestLog log,
     ChatEndpoint chat,
+    NativeEndpoint native,
     TokenIssuer tokenIssuer,
     ControlEndpoint control,
     CancellationToken shutdown)
@@ -44,7 +45,8 @@ internal sealed class RequestDispatcher(
         }
 
         var route = ChatRoute.TryParse(path);
-        var kind = Classify(path, route, request.Method);
+        var nativeRoute = route is null ? NativeRoute.TryParse(path) : null;
+        var kind = nativeRoute is not null ? NativeKindName(nativeRoute.Kind) : Classify(path, route, request.Method);
         var recorded = new RecordedRequest(
             request.Method,
             path,
@@ -54,7 +56,8 @@ internal sealed class RequestDispatcher(
             TryParseJson(body),
             DateTimeOffset.UtcNow,
             kind,
-            route);
+            route,
+            nativeRoute);
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
         recorded.ViaProxy = rawTarget is not null && rawTarget.StartsWith("http", StringComparison.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
@@ -74,6 +77,9 @@ internal sealed class RequestDispatcher(
             case "chat":
                 await chat.HandleAsync(context, recorded, route!, cancellation);
                 return;
+            case not null when nativeRoute is not null:
+                await native.HandleAsync(context, recorded, nativeRoute, cancellation);
+                return;
             case "token":
                 await tokenIssuer.HandleTokenAsync(context, body);
                 return;
@@ -87,6 +93,14 @@ internal sealed class RequestDispatcher(
                 return;
         }
     }
+
+    private static string NativeKindName(NativeKind kind) => kind switch
+    {
+        NativeKind.CachedContents or NativeKind.CachedContent => "cachedContents",
+        NativeKind.CountTokens => "countTokens",
+        NativeKind.Predict => "predict",
+        _ => "publisherModels",
+    };
 
     private static string Classify(string path, ChatRoute? route, string method)
     {
