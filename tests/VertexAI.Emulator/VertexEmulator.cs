@@ -162,6 +162,17 @@ public sealed class VertexEmulator : IAsyncDisposable
     /// </summary>
     public string CreateAuthorizedUserJson() => _credentials.CreateAuthorizedUserJson(TokenUri);
 
+    /// <summary>
+    /// Test plumbing: a context cache of <paramref name="textTokens"/> text tokens in <c>projects/{project}/locations/{location}</c>,
+    /// as <c>POST cachedContents</c> would make it; returns its name. For tests of the chat route's <c>cached_content</c>.
+    /// </summary>
+    public string CreateCache(string project = "test-project", string location = "us-central1", int textTokens = 4096, TimeSpan? ttl = null)
+    {
+        var usage = new TokenTally();
+        usage.AddText(new string('x', textTokens * 4));
+        return Caches.Add($"projects/{project}/locations/{location}", "publishers/google/models/gemini-2.5-flash", null, Now + (ttl ?? TimeSpan.FromHours(1)), usage).Name;
+    }
+
     /// <summary>Stops the server promptly: waiting streams and delays are cancelled first.</summary>
     public async ValueTask DisposeAsync()
     {

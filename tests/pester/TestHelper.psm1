@@ -298,6 +298,30 @@ function New-EmulatorServiceAccountKey {
     $Path
 }
 
+function New-EmulatorCache {
+    <#
+    Makes a context cache in the emulator through its real route (POST .../cachedContents, Google's shape): text of
+    -Tokens tokens (the emulator counts 4 characters a token) for gemini-2.5-flash, an hour to live. Returns its full
+    name (projects/{p}/locations/{l}/cachedContents/{id}). For tests of -CachedContent on the chat cmdlets.
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [string] $Project = 'test-project',
+        [string] $Location = 'us-central1',
+        [ValidateRange(2048, 1000000)] [int] $Tokens = 4096
+    )
+    $e = Get-CurrentEmulator $Emulator
+    $body = @{
+        model    = "projects/$Project/locations/$Location/publishers/google/models/gemini-2.5-flash"
+        contents = @(@{ role = 'user'; parts = @(@{ text = 'x' * ($Tokens * 4) }) })
+        ttl      = '3600s'
+    } | ConvertTo-Json -Depth 6 -Compress
+    $cache = Invoke-RestMethod -Method Post -Uri ($e.Url + "v1/projects/$Project/locations/$Location/cachedContents") `
+        -Headers @{ Authorization = "Bearer $($e.Token)" } -ContentType 'application/json' -Body $body -ErrorAction Stop
+    $cache.name
+}
+
 function Add-EmulatorStreamScenario {
     <#
     Queues one scripted stream: each -Event (a chunk's JSON, see New-TestChunkJson) is one 'data:' event, then [DONE]
@@ -496,5 +520,5 @@ Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-Vert
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitBody, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Get-RateLimitBody, New-EmulatorCache, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng
