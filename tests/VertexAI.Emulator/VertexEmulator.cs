@@ -30,13 +30,14 @@ public sealed class VertexEmulator : IAsyncDisposable
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
+            () => ReplyDelay,
             _tokens,
             verifier,
             Scenarios,
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
             new ReplyBuilder(signatures));
-        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
+        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay,
             (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project")), _shutdown.Token);
     }
 
@@ -58,6 +59,18 @@ public sealed class VertexEmulator : IAsyncDisposable
         get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));
         set => Interlocked.Exchange(ref _tokenLifetimeTicks, value.Ticks);
     }
+
+    /// <summary>
+    /// How long every authenticated, valid chat request waits before it is answered (scripted or not): a model that takes
+    /// its time, for runs that are stopped mid-way. Zero (the default) answers at once.
+    /// </summary>
+    public TimeSpan ReplyDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _replyDelayTicks));
+        set => Interlocked.Exchange(ref _replyDelayTicks, value < TimeSpan.Zero ? 0 : value.Ticks);
+    }
+
+    private long _replyDelayTicks;
 
     /// <summary>Requests to <c>/token</c> and the metadata token route, successful or not.</summary>
     public int TokenRequestCount => _tokenIssuer.RequestCount;

@@ -8,6 +8,7 @@ namespace VertexAI.Emulator;
 /// </summary>
 internal sealed class ChatEndpoint(
     Func<bool> requireAuth,
+    Func<TimeSpan> replyDelay,
     AccessTokenStore tokens,
     JwtBearerVerifier jwtVerifier,
     ScenarioQueue scenarios,
@@ -40,6 +41,12 @@ internal sealed class ChatEndpoint(
         {
             await GoogleErrors.InvalidArgumentAsync(context, problem);
             return;
+        }
+
+        // A slow model (PUT /_emulator/settings {"replyDelayMs":N}): the request is logged on arrival, answered after the delay.
+        if (replyDelay() is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellation);
         }
 
         var playback = new PlaybackContext(context, cancellation);
