@@ -23,6 +23,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         ("Invoke-GeminiChat", "ThrottleLimit", "System.Int32", false, Named, false, ""),
+        ("Invoke-GeminiChat", "Journal", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "ReplayErrors", Switch, false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         .. ChatRows("Enter-GeminiChat"),
@@ -64,6 +66,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Set-GeminiContext", "Proxy", "System.Uri", false, Named, false, ""),
         ("Set-GeminiContext", "Clear", Switch, false, Named, false, ""),
         ("Set-GeminiContext", "PassThru", Switch, false, Named, false, ""),
+        ("Measure-GeminiUsage", "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
+        ("Measure-GeminiUsage", "Path", "System.String[]", false, 0, false, ""),
     ];
 
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
@@ -118,6 +122,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Set-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Get-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Enter-GeminiChat", "VertexAI.ChatMessage")]
+    [InlineData("Measure-GeminiUsage", "VertexAI.UsageSummary")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -129,6 +134,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("New-GeminiMessage")]
     [InlineData("New-GeminiTool")]
     [InlineData("Enter-GeminiChat")]
+    [InlineData("Measure-GeminiUsage")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
     {
         Assert.NotNull(module.CoreAssembly);
