@@ -179,7 +179,8 @@ namespace VertexAI.Commands
                 var stored = _journal.StoredSucceeded + _journal.StoredFailed;
                 WriteVerbose(stored == 0
                     ? $"Journal {path}: new; each finished prompt is recorded there."
-                    : $"Journal {path}: {_journal.StoredSucceeded} completion(s) and {_journal.StoredFailed} error(s) stored by earlier runs; those prompts are {(ReplayErrors.IsPresent ? "not sent again" : "not sent again unless they failed")}.");
+                    : $"Journal {path}: {_journal.StoredSucceeded} completion(s) and {_journal.StoredFailed} error(s) from earlier runs. Prompts answered there are written from it without being sent; "
+                      + (ReplayErrors.IsPresent ? "so are the errors (-ReplayErrors)." : "prompts that failed are sent again."));
                 if (_journal.DroppedTornLine) WriteVerbose($"Journal {path}: dropped an unfinished last line (a run stopped while writing it).");
                 if (_journal.UnreadableLines > 0) WriteWarning($"Journal {path}: skipped {_journal.UnreadableLines} line(s) that are not journal records.");
                 return;
