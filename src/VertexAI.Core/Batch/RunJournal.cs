@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Threading;
 
 namespace VertexAI.Batch
 {
@@ -40,6 +41,15 @@ namespace VertexAI.Batch
         private readonly Dictionary<string, JournalRecord> _stored;
         private readonly Dictionary<string, int> _claimed = new Dictionary<string, int>(StringComparer.Ordinal);
         private bool _disposed;
+
+        // Group commit (see WriteLine): lines queued, the last ticket handed out, the last one on disk, whether a flush is
+        // running, and a failed flush's reach and cause.
+        private List<byte[]> _pending = new List<byte[]>();
+        private long _queued;
+        private long _durable;
+        private bool _flushing;
+        private long _failedUpTo;
+        private Exception? _failure;
 
         private RunJournal(string path, FileStream file, Dictionary<string, JournalRecord> stored, int unreadable, bool tornTail)
         {
@@ -200,7 +210,10 @@ namespace VertexAI.Batch
             {
                 if (_disposed) return;
                 _disposed = true;
+                // A flush under way finishes first; what was only queued is not written (its callers were cancelled).
+                while (_flushing) Monitor.Wait(_gate);
                 _file.Dispose();
+                Monitor.PulseAll(_gate);
             }
         }
 
@@ -236,20 +249,69 @@ namespace VertexAI.Batch
             return buffer.ToArray();
         }
 
-        // One write of the whole line and its newline, then a flush through the OS cache to the disk: once this returns,
-        // a kill (or a power cut) cannot lose the record.
+        // A record is on disk (written and flushed through the OS cache) before this returns: once it has, a kill or a power
+        // cut cannot lose it. Group commit: records that arrive while another thread is flushing are written and flushed
+        // together by the next flush, so concurrent requests share one fsync instead of queueing for one each. Only the
+        // thread doing the flush touches the file.
         private void WriteLine(byte[] json)
         {
             var line = new byte[json.Length + 1];
             Buffer.BlockCopy(json, 0, line, 0, json.Length);
             line[json.Length] = (byte)'\n';
+            long ticket;
             lock (_gate)
             {
-                if (_disposed) throw new ObjectDisposedException(nameof(RunJournal), "The journal " + Path + " is closed.");
-                _file.Write(line, 0, line.Length);
-                _file.Flush(flushToDisk: true);
+                if (_disposed) throw Closed();
+                _pending.Add(line);
+                ticket = ++_queued;
+            }
+            while (true)
+            {
+                List<byte[]> batch;
+                long upTo;
+                lock (_gate)
+                {
+                    while (true)
+                    {
+                        if (_durable >= ticket) return;
+                        if (_failedUpTo >= ticket) throw new IOException("Writing the journal " + Path + " failed: " + _failure!.Message, _failure);
+                        if (_disposed) throw Closed();
+                        if (!_flushing) break;
+                        Monitor.Wait(_gate);
+                    }
+                    _flushing = true;
+                    batch = _pending;
+                    _pending = new List<byte[]>();
+                    upTo = _queued;
+                }
+                Exception? failure = null;
+                try
+                {
+                    foreach (var l in batch) _file.Write(l, 0, l.Length);
+                    _file.Flush(flushToDisk: true);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ObjectDisposedException)
+                {
+                    failure = ex;
+                }
+                lock (_gate)
+                {
+                    _flushing = false;
+                    if (failure is null)
+                    {
+                        _durable = upTo;
+                    }
+                    else
+                    {
+                        _failedUpTo = upTo;
+                        _failure = failure;
+                    }
+                    Monitor.PulseAll(_gate);
+                }
             }
         }
+
+        private ObjectDisposedException Closed() => new ObjectDisposedException(nameof(RunJournal), "The journal " + Path + " is closed.");
 
         private static byte[] ReadAll(FileStream file)
         {

@@ -132,6 +132,34 @@ public sealed class RunJournalTests : ScriptedEmulatorTests, IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_answers_each_get_one_whole_line_in_the_journal()
+    {
+        var path = NewPath();
+        var client = _f.Client();
+        var prompts = Enumerable.Range(1, 120).Select(i => "concurrent " + i).ToArray();
+        using (var journal = RunJournal.Open(path))
+        {
+            // Claimed in input order, sent all at once: the appends race each other (and share flushes).
+            var work = prompts.Select(p =>
+            {
+                var prepared = client.Prepare(EmulatorFixture.UserPrompt(p));
+                var entry = journal.Claim(prepared.Key, p, prepared.Model);
+                return Task.Run(() => ChatCalls.CompleteAsync(client, prepared, journal, entry));
+            }).ToArray();
+            var answers = await Task.WhenAll(work);
+            Assert.Equal(prompts.Select(p => "Echo: " + p), answers.Select(a => a.Content));
+        }
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(121, lines.Length);
+        foreach (var line in lines.Skip(1))
+        {
+            using var doc = JsonDocument.Parse(line);
+            Assert.StartsWith("Echo: concurrent ", doc.RootElement.GetProperty("result").GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        }
+        Assert.Equal(prompts.OrderBy(p => p, StringComparer.Ordinal), RunJournal.ReadRecords(path).Select(r => r.Input!).OrderBy(p => p, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_second_run_on_an_open_journal_is_refused_until_the_first_closes_it()
     {
         var path = NewPath();
