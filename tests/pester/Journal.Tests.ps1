@@ -241,6 +241,7 @@ Get-Content -LiteralPath $Prompts |
             $done = @{}
             $resent = [Collections.Generic.List[string]]::new()
             $kills = 0
+            $torn = 0
             $watch = [Diagnostics.Stopwatch]::StartNew()
             for ($round = 1; $round -le 10; $round++) {
                 Clear-EmulatorRequest
@@ -265,6 +266,9 @@ Get-Content -LiteralPath $Prompts |
                 }
                 $process.WaitForExit()
                 $process.Dispose()
+                # Informational: a kill in the middle of writing a record leaves a last line without its newline.
+                $bytes = [IO.File]::ReadAllBytes($journal)
+                if ($bytes.Length -gt 0 -and $bytes[-1] -ne 10) { $torn++ }
                 # What this run sent must not include a prompt an earlier run had finished.
                 foreach ($p in Get-SentPrompt) { if ($done.ContainsKey($p)) { $resent.Add("round ${round}: $p") } }
                 foreach ($r in Read-JournalRecord $journal) { if ($null -ne $r.result) { $done[$r.input] = $true } }
@@ -276,7 +280,7 @@ Get-Content -LiteralPath $Prompts |
             $final.ExitCode | Should -Be 0
             $final.Dispose()
             $watch.Stop()
-            Write-Host ("  {0} kills, {1} prompts finished before the final run, {2:0.0} s in all" -f $kills, $done.Count, $watch.Elapsed.TotalSeconds)
+            Write-Host ("  {0} kills ({1} mid-record), {2} prompts finished before the final run, {3:0.0} s in all" -f $kills, $torn, $done.Count, $watch.Elapsed.TotalSeconds)
             foreach ($p in Get-SentPrompt) { if ($done.ContainsKey($p)) { $resent.Add("final: $p") } }
 
             $resent | Should -HaveCount 0 -Because ($resent -join ', ')
