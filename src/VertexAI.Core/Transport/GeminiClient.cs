@@ -180,7 +180,16 @@ namespace VertexAI
             using var message = NewMessage(body, model, stream: true, cancellationToken);
             // The pipeline's retries cover the stream up to its first chunk: nothing has reached the caller before it, so
             // trying again cannot duplicate output. After it, a failure ends the stream.
-            var chunks = await _pipeline.SendAsync(message, m => OpenStreamAsync(m, folded)).ConfigureAwait(false);
+            IAsyncEnumerator<ChatCompletionChunk>? chunks;
+            try
+            {
+                chunks = await _pipeline.SendAsync(message, m => OpenStreamAsync(m, folded)).ConfigureAwait(false);
+            }
+            catch (GeminiApiException ex)
+            {
+                ex.Model ??= model;
+                throw;
+            }
             if (chunks is not null)
             {
                 try
@@ -246,6 +255,7 @@ namespace VertexAI
             }
             catch (GeminiApiException ex)
             {
+                ex.Model ??= message.Model;
                 // The server may have echoed the token into what broke the stream.
                 var redacted = ex.Redacted(message.Token);
                 if (ReferenceEquals(redacted, ex)) throw;

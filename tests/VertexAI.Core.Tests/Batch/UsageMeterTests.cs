@@ -57,6 +57,21 @@ public sealed class UsageMeterTests : ScriptedEmulatorTests, IDisposable
     }
 
     [Fact]
+    public async Task A_failed_stream_names_its_model_so_it_is_counted_under_it()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.GoogleError(429, "RESOURCE_EXHAUSTED", "quota"));
+        var client = _f.Client(model: "gemini-2.5-pro", retry: new RetryPolicy { MaxRetries = 0 });
+        var failure = await Assert.ThrowsAsync<GeminiApiException>(async () =>
+        {
+            await foreach (var _ in client.StreamChunksAsync(EmulatorFixture.UserPrompt("s"))) { }
+        });
+        Assert.Equal("google/gemini-2.5-pro", failure.Model);
+        var meter = new UsageMeter();
+        meter.AddFailure(failure);
+        Assert.Equal(new[] { "google/gemini-2.5-pro", "(all)" }, meter.Summaries().Select(x => x.Model).ToArray());
+    }
+
+    [Fact]
     public async Task Journal_records_count_like_the_live_outcomes_they_store()
     {
         var client = _f.Client(retry: new RetryPolicy { MaxRetries = 0 });
