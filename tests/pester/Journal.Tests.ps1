@@ -106,6 +106,30 @@ Describe 'Invoke-GeminiChat -Journal' {
             Get-SentPrompt | Should -HaveCount 0
         }
 
+        It 'saves the media of a stored completion again with -OutDirectory (-Force overwrites the earlier run''s files)' {
+            $journal = Join-Path $TestDrive 'media.jsonl'
+            $dir = Join-Path $TestDrive 'media'
+            $first = Invoke-GeminiChat 'Draw a dog.' -Modalities image -OutDirectory $dir -Journal $journal
+            $file = Join-Path $dir ($first.Id + '.png')
+            $bytes = [IO.File]::ReadAllBytes($file)
+            Remove-Item -LiteralPath $file
+            Clear-EmulatorRequest
+
+            # The run was killed after journaling the answer but before saving it: the rerun saves it, sending nothing.
+            $again = Invoke-GeminiChat 'Draw a dog.' -Modalities image -OutDirectory $dir -Journal $journal
+            Get-SentPrompt | Should -HaveCount 0
+            @($again.SavedFiles) | Should -Be @($file)
+            [IO.File]::ReadAllBytes($file) | Should -Be $bytes
+
+            # Saved already: without -Force the file is kept (an error says so), with -Force it is written again.
+            $errors = $null
+            $null = Invoke-GeminiChat 'Draw a dog.' -Modalities image -OutDirectory $dir -Journal $journal -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+            $forced = Invoke-GeminiChat 'Draw a dog.' -Modalities image -OutDirectory $dir -Journal $journal -Force
+            @($forced.SavedFiles) | Should -Be @($file)
+            Get-SentPrompt | Should -HaveCount 0
+        }
+
         It 'drops a torn last line (a run killed while writing) and resumes after it' {
             $journal = Join-Path $TestDrive 'torn.jsonl'
             $null = 'kept', 'also kept' | Invoke-GeminiChat -Journal $journal -ThrottleLimit 1
