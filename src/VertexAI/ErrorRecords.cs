@@ -92,6 +92,16 @@ namespace VertexAI.Commands
         internal static ErrorRecord FileWriteError(Exception exception, object? target)
             => new ErrorRecord(exception, "Gemini.FileWriteError", ErrorCategory.WriteError, target);
 
+        /// <summary>A journal another run has open (-Journal): the run is refused rather than interleaved with it.</summary>
+        internal static ErrorRecord JournalBusy(Exception exception, string path)
+            => new ErrorRecord(exception, "Gemini.JournalBusy", ErrorCategory.ResourceBusy, path)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message)
+                {
+                    RecommendedAction = "Wait for the other run to finish (or stop it), then run the command again with the same -Journal to resume.",
+                },
+            };
+
         /// <summary>A file -NoClobber keeps.</summary>
         internal static ErrorRecord FileExists(Exception exception, object? target)
             => new ErrorRecord(exception, "Gemini.FileExists", ErrorCategory.ResourceExists, target);
@@ -142,17 +152,7 @@ namespace VertexAI.Commands
         /// response that came with a success status but could not be used is <c>Gemini.InvalidResponse</c>, a broken
         /// stream <c>Gemini.StreamBroken</c>, a request that got no answer <c>Gemini.ConnectionFailure</c>.
         /// </summary>
-        internal static string ErrorIdOf(GeminiApiException exception)
-        {
-            if (!string.IsNullOrEmpty(exception.Status)) return "Gemini." + exception.Status;
-            if (exception.HttpStatus is int status)
-            {
-                return status >= 200 && status < 300 ? "Gemini.InvalidResponse" : "Gemini." + status.ToString(CultureInfo.InvariantCulture);
-            }
-            if (exception.IsTimeout) return "Gemini.Timeout";
-            if (exception is GeminiStreamException) return "Gemini.StreamBroken";
-            return exception.IsConnectionFailure ? "Gemini.ConnectionFailure" : "Gemini.RequestFailed";
-        }
+        internal static string ErrorIdOf(GeminiApiException exception) => exception.ErrorId;
 
         /// <summary>The category for a failure: from the HTTP status, else Google's status, else its kind.</summary>
         internal static ErrorCategory CategoryOf(GeminiApiException exception)

@@ -33,6 +33,7 @@ public sealed class VertexEmulator : IAsyncDisposable
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
+            () => ReplyDelay,
             _tokens,
             verifier,
             Scenarios,
@@ -41,7 +42,7 @@ public sealed class VertexEmulator : IAsyncDisposable
             new ReplyBuilder(signatures, Caches),
             Caches);
         var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
-        var control = new ControlEndpoint(_log, Scenarios, DefaultToken,
+        var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay,
             (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
         {
             IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
@@ -68,6 +69,18 @@ public sealed class VertexEmulator : IAsyncDisposable
         get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));
         set => Interlocked.Exchange(ref _tokenLifetimeTicks, value.Ticks);
     }
+
+    /// <summary>
+    /// How long every authenticated, valid chat request waits before it is answered (scripted or not): a model that takes
+    /// its time, for runs that are stopped mid-way. Zero (the default) answers at once.
+    /// </summary>
+    public TimeSpan ReplyDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _replyDelayTicks));
+        set => Interlocked.Exchange(ref _replyDelayTicks, value < TimeSpan.Zero ? 0 : value.Ticks);
+    }
+
+    private long _replyDelayTicks;
 
     /// <summary>Requests to <c>/token</c> and the metadata token route, successful or not.</summary>
     public int TokenRequestCount => _tokenIssuer.RequestCount;

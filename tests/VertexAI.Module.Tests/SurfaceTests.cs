@@ -23,6 +23,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         ("Invoke-GeminiChat", "ThrottleLimit", "System.Int32", false, Named, false, ""),
+        ("Invoke-GeminiChat", "Journal", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "ReplayErrors", Switch, false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         .. ChatRows("Enter-GeminiChat"),
@@ -105,6 +107,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Get-GeminiModel", "Name", "System.String[]", false, 0, true, ""),
         ("Get-GeminiModel", "AllVersions", Switch, false, Named, false, ""),
         .. ConnectionRows("Get-GeminiModel"),
+        ("Measure-GeminiUsage", "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
+        ("Measure-GeminiUsage", "Path", "System.String[]", false, 0, false, ""),
     ];
 
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
@@ -170,6 +174,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Measure-GeminiToken", "VertexAI.TokenCount")]
     [InlineData("Get-GeminiEmbedding", "VertexAI.Embedding")]
     [InlineData("Get-GeminiModel", "VertexAI.GeminiModel")]
+    [InlineData("Measure-GeminiUsage", "VertexAI.UsageSummary")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -185,6 +190,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Measure-GeminiToken")]
     [InlineData("Get-GeminiEmbedding")]
     [InlineData("Get-GeminiModel")]
+    [InlineData("Measure-GeminiUsage")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
     {
         Assert.NotNull(module.CoreAssembly);

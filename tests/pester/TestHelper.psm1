@@ -7,6 +7,7 @@
 #   Clear-EmulatorRequest               DELETE {url}_emulator/requests
 #   Add-EmulatorScenario                POST   {url}_emulator/scenarios  (one-shot scripted responses)
 #   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
+#   Set-EmulatorReplyDelay              PUT    {url}_emulator/settings   (every chat answer held back N ms)
 #   New-EmulatorServiceAccountKey       POST   {url}_emulator/service-account-keys  (a key file whose token_uri is the emulator)
 #
 # Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
@@ -278,6 +279,17 @@ function Add-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
 }
 
+function Set-EmulatorReplyDelay {
+    <# Makes every chat request from now on wait -Milliseconds before it is answered (0: at once again). #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [ValidateRange(0, 600000)] [int] $Milliseconds
+    )
+    $json = @{ replyDelayMs = $Milliseconds } | ConvertTo-Json -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Put -Route '_emulator/settings' -Body $json | Out-Null
+}
+
 function New-EmulatorServiceAccountKey {
     <#
     Writes a new service-account key file to -Path (UTF-8, no BOM) and returns the path: Google's key format, its
@@ -519,6 +531,6 @@ function New-TestPng {
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
-    Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
+    Add-EmulatorStreamScenario, Clear-EmulatorScenario, Set-EmulatorReplyDelay, New-EmulatorServiceAccountKey,
     Get-RateLimitBody, New-EmulatorCache, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

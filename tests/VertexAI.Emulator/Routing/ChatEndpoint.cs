@@ -8,6 +8,7 @@ namespace VertexAI.Emulator;
 /// </summary>
 internal sealed class ChatEndpoint(
     Func<bool> requireAuth,
+    Func<TimeSpan> replyDelay,
     AccessTokenStore tokens,
     JwtBearerVerifier jwtVerifier,
     ScenarioQueue scenarios,
@@ -58,6 +59,12 @@ internal sealed class ChatEndpoint(
                 await GoogleErrors.InvalidArgumentAsync(context, $"The cached content {cache} belongs to another project or location than the request (projects/{route.Project}/locations/{route.Location}).");
                 return;
             }
+        }
+
+        // A slow model (PUT /_emulator/settings {"replyDelayMs":N}): the request is logged on arrival, answered after the delay.
+        if (replyDelay() is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellation);
         }
 
         var playback = new PlaybackContext(context, cancellation);

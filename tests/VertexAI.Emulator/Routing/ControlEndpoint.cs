@@ -16,6 +16,8 @@ namespace VertexAI.Emulator;
 /// <c>pauseMs</c> element pauses it; <c>"eventDelayMs":N</c> waits N ms between all its events); any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
+/// <item><c>PUT /_emulator/settings</c> with <c>{"replyDelayMs":N}</c>: every chat request from now on waits N ms before it is
+/// answered (0 answers at once again); see <see cref="VertexEmulator.ReplyDelay"/>.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
@@ -24,7 +26,8 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/clock</c> with <c>{"advanceSeconds":N}</c>: moves the context-cache clock forward (204).</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey)
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Action<TimeSpan> setReplyDelay,
+    Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
 
@@ -72,7 +75,9 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                 {
                     context.Response.StatusCode = 400;
                 }
-
+                return;
+            case ("/_emulator/settings", "PUT"):
+                ApplySettings(context, body);
                 return;
             case ("/_emulator/service-account-keys", "POST"):
                 await CreateKeyAsync(context, body);
@@ -100,6 +105,27 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         for (var i = 0; i < count; i++)
         {
             scenarios.Enqueue(Build(spec));
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    private void ApplySettings(HttpContext context, string body)
+    {
+        try
+        {
+            var spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
+            if (spec["replyDelayMs"] is { } delay)
+            {
+                var ms = (int)delay;
+                if (ms < 0) throw new JsonException("replyDelayMs must not be negative");
+                setReplyDelay(TimeSpan.FromMilliseconds(ms));
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            context.Response.StatusCode = 400;
+            return;
         }
 
         context.Response.StatusCode = 204;
