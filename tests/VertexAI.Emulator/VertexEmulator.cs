@@ -30,6 +30,9 @@ public sealed class VertexEmulator : IAsyncDisposable
         Caches = new CacheStore(() => Now);
         var verifier = new JwtBearerVerifier(_credentials);
         var signatures = new ThoughtSignatures();
+        // Caches made through the cachedContents routes answer for themselves (expired or deleted ones are gone); names
+        // the emulator never made still pass as the chat tests' placeholder caches (AnyWellFormedCache).
+        ICachedContentStore caches = new KnownOrPlaceholderCaches(Caches, new AnyWellFormedCache());
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
@@ -38,8 +41,8 @@ public sealed class VertexEmulator : IAsyncDisposable
             Scenarios,
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
-            new ReplyBuilder(signatures),
-            Caches);
+            new ReplyBuilder(signatures, caches),
+            caches);
         var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
         var control = new ControlEndpoint(_log, Scenarios, DefaultToken,
             (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))

@@ -24,11 +24,10 @@ namespace VertexAI
         public IDictionary<string, object?>? PromptTokensDetails { get; set; }
 
         /// <summary>
-        /// Prompt tokens read from a context cache (<c>prompt_tokens_details.cached_tokens</c>), billed at the cached
-        /// rate; null when the answer used no cache.
+        /// Prompt tokens served from a context cache (<c>prompt_tokens_details.cached_tokens</c>, OpenAI's name for Gemini's
+        /// <c>cachedContentTokenCount</c>; they are counted in <see cref="PromptTokens"/> too), when reported.
         /// </summary>
-        public int? CachedTokens => PromptTokensDetails is { } d && d.TryGetValue("cached_tokens", out var v) && v is not null
-            ? System.Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        public int? CachedTokens => Json.PlainJson.GetPath(PromptTokensDetails, "cached_tokens") is long n ? (int)n : (int?)null;
 
         /// <summary>Vertex's <c>extra_properties</c> (holds <c>google.traffic_type</c>).</summary>
         public IDictionary<string, object?>? ExtraProperties { get; set; }

@@ -44,7 +44,7 @@ internal sealed record CacheEntry(
 /// The emulator's context caches (<c>projects/{p}/locations/{l}/cachedContents/{id}</c>), expiring on the emulator's
 /// clock. The chat route asks it for the cached token count of <c>extra_body.google.cached_content</c>.
 /// </summary>
-internal sealed class CacheStore(Func<DateTimeOffset> now)
+internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
 {
     /// <summary>
     /// Vertex's context-cache overview: "Caching requests must contain a minimum of 2,048 tokens" (2025-12; the figure
@@ -53,6 +53,9 @@ internal sealed class CacheStore(Func<DateTimeOffset> now)
     public const int MinimumTokens = 2048;
 
     private readonly ConcurrentDictionary<string, CacheEntry> _caches = new(StringComparer.Ordinal);
+
+    // Every name ever made here, so an expired or deleted cache stays gone instead of passing as a placeholder.
+    private readonly ConcurrentDictionary<string, bool> _made = new(StringComparer.Ordinal);
 
     // Vertex cache ids are decimal numbers of 18-19 digits.
     private long _nextId = 4_101_407_070_023_057_400;
@@ -65,6 +68,7 @@ internal sealed class CacheStore(Func<DateTimeOffset> now)
         var created = now();
         var entry = new CacheEntry($"{parent}/cachedContents/{id}", parent, model, displayName, created, created, expireTime, usage, id);
         _caches[entry.Name] = entry;
+        _made[entry.Name] = true;
         return entry;
     }
 
@@ -104,4 +108,24 @@ internal sealed class CacheStore(Func<DateTimeOffset> now)
     /// <summary>RFC 3339 in UTC with microseconds, as Vertex writes timestamps (e.g. <c>2024-05-31T19:04:35.380412Z</c>).</summary>
     public static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether this store ever made a cache of that name (it may have expired or been deleted since).</summary>
+    public bool Made(string name) => _made.ContainsKey(name);
+
+    /// <inheritdoc/>
+    public bool TryGetTokenCount(string name, out int tokenCount)
+    {
+        tokenCount = CachedTokens(name) ?? 0;
+        return tokenCount > 0;
+    }
+}
+
+/// <summary>
+/// The chat route's view of caches: those made through the cachedContents routes (<see cref="CacheStore"/>), else the
+/// placeholder that treats every other well-formed name as a cache. Dropping the placeholder makes every unknown name a 404.
+/// </summary>
+internal sealed class KnownOrPlaceholderCaches(CacheStore made, ICachedContentStore placeholder) : ICachedContentStore
+{
+    public bool TryGetTokenCount(string name, out int tokenCount) =>
+        made.Made(name) ? made.TryGetTokenCount(name, out tokenCount) : placeholder.TryGetTokenCount(name, out tokenCount);
 }

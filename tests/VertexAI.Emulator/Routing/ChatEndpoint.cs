@@ -14,7 +14,7 @@ internal sealed class ChatEndpoint(
     Func<Func<RecordedRequest, Scenario?>?> selector,
     ChatRequestValidator validator,
     ReplyBuilder replies,
-    CacheStore caches)
+    ICachedContentStore caches)
 {
     public async Task HandleAsync(HttpContext context, RecordedRequest recorded, ChatRoute route, CancellationToken cancellation)
     {
@@ -43,6 +43,13 @@ internal sealed class ChatEndpoint(
             return;
         }
 
+        // A well-formed name of a cache that does not exist: Vertex answers 404 NOT_FOUND before generating anything.
+        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache && !caches.TryGetTokenCount(cache, out _))
+        {
+            await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found.");
+            return;
+        }
+
         var playback = new PlaybackContext(context, cancellation);
         var scripted = scenarios.TryDequeue(out var queued) ? queued : selector()?.Invoke(recorded);
         if (scripted is not null)
@@ -53,25 +60,6 @@ internal sealed class ChatEndpoint(
 
         var request = (JsonObject)recorded.Json!;
         var reply = replies.Build(recorded.Body, request, route);
-        if (request["extra_body"]?["google"]?["cached_content"] is JsonValue cachedName && cachedName.TryGetValue<string>(out var cacheName))
-        {
-            // A generate call that names a context cache reads its tokens from the cache: Vertex counts them in the
-            // prompt and reports them as cached (usage.prompt_tokens_details.cached_tokens in the OpenAI shape).
-            if (caches.CachedTokens(cacheName) is not { } cached)
-            {
-                await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cacheName} not found or has expired.");
-                return;
-            }
-
-            if (!cacheName.StartsWith($"projects/{route.Project}/locations/{route.Location}/", StringComparison.Ordinal))
-            {
-                await GoogleErrors.InvalidArgumentAsync(context, $"The cached content {cacheName} belongs to another project or location than the request (projects/{route.Project}/locations/{route.Location}).");
-                return;
-            }
-
-            reply = reply with { Usage = reply.Usage with { PromptTokens = reply.Usage.PromptTokens + cached, CachedTokens = cached } };
-        }
-
         var stream = request["stream"] is JsonValue s && s.GetValueKind() == System.Text.Json.JsonValueKind.True;
         var answer = stream
             ? Scenario.Stream(ChunkRenderer.Render(reply).Select(chunk => SseStep.Data(JsonReply.Serialize(chunk))).Append(SseStep.Done()))

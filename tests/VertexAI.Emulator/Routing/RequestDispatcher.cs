@@ -58,6 +58,8 @@ internal sealed class RequestDispatcher(
             kind,
             route,
             nativeRoute);
+        var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        recorded.ViaProxy = rawTarget is not null && rawTarget.StartsWith("http", StringComparison.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
         {
             // Kestrel still "starts" a response for an aborted exchange; nothing reaches the client then.
