@@ -200,7 +200,8 @@ public sealed class NativeRouteTests : EmulatorTestBase
         Assert.Equal(2050, reply["usage"]!["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
         Assert.Equal(2050 + 4, reply["usage"]!["prompt_tokens"]!.GetValue<int>()); // 4 words in the question
 
-        request["extra_body"]!["google"]!["cached_content"] = Parent + "/cachedContents/42";
+        // Deleted, it is gone for chat too.
+        await JsonAsync(HttpMethod.Delete, $"v1/{name}");
         using var missing = await PostChatAsync(request);
         await AssertGoogleErrorAsync(missing, 404, "NOT_FOUND");
     }

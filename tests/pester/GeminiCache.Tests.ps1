@@ -125,12 +125,20 @@ Describe 'Context caches' {
     }
 
     Context 'Using a cache' {
-        It 'pipes into Invoke-GeminiChat by name and shows the cached tokens in Usage' {
+        It 'goes into Invoke-GeminiChat -CachedContent as an object and shows the cached tokens in Usage' {
             $cache = New-GeminiCache $document
-            $answer = Invoke-GeminiChat 'What does it say?' -ExtraBody @{ google = @{ cached_content = $cache.Name } }
+            $answer = Invoke-GeminiChat 'What does it say?' -CachedContent $cache
+            (Get-EmulatorRequest)[-1].BodyJson.extra_body.google.cached_content | Should -Be $cache.Name
             $answer.Usage.CachedTokens | Should -Be 2050
             $answer.Usage.PromptTokens | Should -Be (2050 + 4)
             ($answer.Usage | Format-List | Out-String) | Should -Match 'CachedTokens\s+:\s+2050'
+        }
+
+        It 'is refused by chat once deleted' {
+            $cache = New-GeminiCache $document
+            $cache | Remove-GeminiCache -Confirm:$false
+            Invoke-GeminiChat 'Still there?' -CachedContent $cache -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failed[0].Exception.HttpStatus | Should -Be 404
         }
     }
 

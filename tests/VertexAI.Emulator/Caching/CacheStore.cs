@@ -54,6 +54,9 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
 
     private readonly ConcurrentDictionary<string, CacheEntry> _caches = new(StringComparer.Ordinal);
 
+    // Every name ever made here, so an expired or deleted cache stays gone instead of passing as a placeholder.
+    private readonly ConcurrentDictionary<string, bool> _made = new(StringComparer.Ordinal);
+
     // Vertex cache ids are decimal numbers of 18-19 digits.
     private long _nextId = 4_101_407_070_023_057_400;
 
@@ -65,6 +68,7 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
         var created = now();
         var entry = new CacheEntry($"{parent}/cachedContents/{id}", parent, model, displayName, created, created, expireTime, usage, id);
         _caches[entry.Name] = entry;
+        _made[entry.Name] = true;
         return entry;
     }
 
@@ -111,4 +115,7 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
     /// <summary>RFC 3339 in UTC with microseconds, as Vertex writes timestamps (e.g. <c>2024-05-31T19:04:35.380412Z</c>).</summary>
     public static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether this store ever made a cache of that name (it may have expired or been deleted since).</summary>
+    public bool Made(string name) => _made.ContainsKey(name);
 }
