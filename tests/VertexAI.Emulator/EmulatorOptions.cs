@@ -11,4 +11,7 @@ public sealed class EmulatorOptions
 
     /// <summary>When false, chat requests are answered without checking the bearer token.</summary>
     public bool RequireAuth { get; set; } = true;
+
+    /// <summary>A per-second quota on chat requests from the start (see <see cref="VertexEmulator.Quota"/>).</summary>
+    public TokenBucketQuota? Quota { get; set; }
 }
