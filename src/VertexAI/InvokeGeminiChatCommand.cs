@@ -57,6 +57,8 @@ namespace VertexAI.Commands
         public int ThrottleLimit { get; set; } = 4;
 
         private OrderedBatch<ChatCompletion>? _batch;
+        // The batch's workers share one quota governor: what a 429 says holds for all of them.
+        private GeminiClient? _batchClient;
         private int? _total;
         private bool _progressShown;
 
@@ -121,10 +123,11 @@ namespace VertexAI.Commands
             {
                 // Waits only while every slot is busy, writing the answers that arrive meanwhile.
                 var batch = _batch;
+                var batchClient = _batchClient ??= client.ForBatch(ThrottleLimit);
                 var item = new BatchInput(target, request, CurrentPrompt);
                 RunPumped(async token =>
                 {
-                    await batch.SubmitAsync(item, ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false), token).ConfigureAwait(false);
+                    await batch.SubmitAsync(item, ct => ChatCalls.CompleteAsync(batchClient, request, ct, bindResultType: false), token).ConfigureAwait(false);
                     return true;
                 });
                 return;
