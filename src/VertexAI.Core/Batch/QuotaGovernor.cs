@@ -13,13 +13,15 @@ namespace VertexAI.Batch
     /// answer is classified. The governor keeps:
     /// <list type="bullet">
     /// <item>a window: how many attempts may be in flight. It starts at <see cref="InitialWindow"/> (or the throttle
-    /// limit, if lower) and grows by one per success until the first 429 (slow start); then by one per window of
-    /// successes (additive increase). A 429 halves it (multiplicative decrease) once per round trip: the other 429s of
+    /// limit, if lower) and grows by <see cref="SlowStartGrowth"/> per success until the first 429 (slow start); then by
+    /// one per window of successes (additive increase). A 429 halves it (multiplicative decrease) once per round trip: the other 429s of
     /// the same burst, from attempts sent before the decrease, do not halve it again. Never above the throttle limit,
-    /// never below 1.</item>
-    /// <item>a pace: after a 429, attempts start no faster than 85% of the success rate measured just before it, a rate
-    /// that then grows by 10% of itself per second until the next 429. This is what keeps a fast server under its quota
-    /// when even one request in flight would ask too much.</item>
+    /// never below 1. Under a pace (below) it is also kept to twice what the pace fills, rate × round trip, plus one.</item>
+    /// <item>a pace: after a 429, attempts start no faster than 85% of the success rate measured before it (since the
+    /// previous 429, or over the last two seconds), a rate
+    /// that then grows by 10% of itself per second until the next 429; starts not taken (during a shared wait, say) are
+    /// saved up to one second's worth. This is what keeps a fast server under its quota when even one request in flight
+    /// would ask too much, and uses what its quota refilled while everyone waited.</item>
     /// <item>a shared "not before" time: a 429 makes every worker wait until the server's <c>Retry-After</c>, or without
     /// one the retry policy's backoff, has passed before its next attempt.</item>
     /// </list>
@@ -31,11 +33,27 @@ namespace VertexAI.Batch
         /// <summary>The window before any answer came back, when the throttle limit is higher.</summary>
         public const int InitialWindow = 4;
 
+        /// <summary>
+        /// How much the window grows per success before the first 429 (slow start): 0.5 multiplies it by 1.5 per round
+        /// trip. Whatever is in flight when a full quota runs dry is answered 429, so a gentler start than TCP's doubling
+        /// halves that first burst of 429s, at the cost of a few round trips more to reach a high limit.
+        /// </summary>
+        public const double SlowStartGrowth = 0.5;
+
+        /// <summary>The least time between two decreases for the successes in between to measure the quota's rate.</summary>
+        public static readonly TimeSpan MinDecreaseSpan = TimeSpan.FromMilliseconds(500);
+
         /// <summary>The share of the measured success rate that the pace is set to after a 429.</summary>
         public const double PaceBackoff = 0.85;
 
         /// <summary>How much the pace grows per second, as a share of the pace set at the last 429.</summary>
         public const double PaceGrowthPerSecond = 0.10;
+
+        /// <summary>
+        /// How many starts the pace may save up (as time at the pace), to be spent at once: after a shared wait the
+        /// server's quota has refilled, and a pace that never catches up would leave what it refilled unused.
+        /// </summary>
+        public static readonly TimeSpan PaceBurst = TimeSpan.FromSeconds(1);
 
         /// <summary>How far back successes count when measuring the success rate.</summary>
         public static readonly TimeSpan RateSpan = TimeSpan.FromSeconds(2);
@@ -54,9 +72,13 @@ namespace VertexAI.Batch
         private TimeSpan _notBefore = TimeSpan.MinValue;
         private TimeSpan? _firstSuccess;
         private int _throttleEvents;
+        private TimeSpan? _lastDecrease;
+        private TimeSpan? _smoothedRtt;
+        private int _successesSinceDecrease;
         private double _paceBase;
         private TimeSpan _paceSince;
-        private TimeSpan? _lastStart;
+        private double _paceTokens;
+        private TimeSpan _paceRefilledAt;
 
         /// <summary>A governor on the real clock.</summary>
         /// <param name="throttleLimit">The most attempts in flight at once (the batch's <c>-ThrottleLimit</c>).</param>
@@ -143,7 +165,19 @@ namespace VertexAI.Batch
         /// <summary>How often the window was halved.</summary>
         public int Decreases { get; private set; }
 
-        private int WholeWindow => Math.Max(1, (int)Math.Floor(_window + 1e-9));
+        private int WholeWindow => Math.Max(1, Math.Min((int)Math.Floor(_window + 1e-9), PaceWindow));
+
+        // Under a pace, more in flight than twice what the pace fills (rate × round trip) only lets saved-up starts out in
+        // one burst, which a quota that just ran dry answers with as many 429s.
+        private int PaceWindow
+        {
+            get
+            {
+                if (_paceBase <= 0 || !(_smoothedRtt is TimeSpan rtt)) return int.MaxValue;
+                var needed = 2 * CurrentPace(_now()) * rtt.TotalSeconds;
+                return needed >= int.MaxValue - 1 ? int.MaxValue : (int)Math.Ceiling(needed) + 1;
+            }
+        }
 
         /// <summary>
         /// Admits an attempt if the shared wait is over, the pace allows a start and the window has room: then returns true
@@ -158,16 +192,20 @@ namespace VertexAI.Batch
                 wait = TimeSpan.Zero;
                 ticket = null;
                 if (_notBefore > now) wait = _notBefore - now;
-                if (_paceBase > 0 && _lastStart is TimeSpan last)
+                if (_paceBase > 0)
                 {
-                    var next = last + TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / CurrentPace(now)));
-                    if (next > now && next - now > wait) wait = next - now;
+                    var pace = RefillPace(now);
+                    if (_paceTokens < 1)
+                    {
+                        var next = TimeSpan.FromTicks((long)Math.Ceiling((1 - _paceTokens) / pace * TimeSpan.TicksPerSecond));
+                        if (next > wait) wait = next;
+                    }
                 }
                 if (wait > TimeSpan.Zero || _inFlight >= WholeWindow) return false;
                 _inFlight++;
                 if (_inFlight > MaxInFlight) MaxInFlight = _inFlight;
-                _lastStart = now;
-                ticket = new QuotaTicket(_issued++);
+                if (_paceBase > 0) _paceTokens -= 1;
+                ticket = new QuotaTicket(_issued++, now);
                 return true;
             }
         }
@@ -225,7 +263,7 @@ namespace VertexAI.Batch
                 ticket.Exited = true;
                 _inFlight--;
                 var now = _now();
-                if (outcome == QuotaOutcome.Succeeded) line = OnSuccess(now);
+                if (outcome == QuotaOutcome.Succeeded) line = OnSuccess(now, now - ticket.Started);
                 else if (outcome == QuotaOutcome.Throttled) line = OnThrottled(ticket, now, retryAfter, reason);
                 wake = new List<TaskCompletionSource<bool>>(_waiters);
                 _waiters.Clear();
@@ -234,16 +272,18 @@ namespace VertexAI.Batch
             if (line is not null) _log.Verbose(line);
         }
 
-        private string? OnSuccess(TimeSpan now)
+        private string? OnSuccess(TimeSpan now, TimeSpan roundTrip)
         {
+            _smoothedRtt = _smoothedRtt is TimeSpan srtt ? TimeSpan.FromTicks((7 * srtt.Ticks + roundTrip.Ticks) / 8) : roundTrip;
             _throttleEvents = 0;
+            _successesSinceDecrease++;
             _firstSuccess ??= now;
             _successTimes.Enqueue(now);
             while (_successTimes.Count > 0 && now - _successTimes.Peek() > RateSpan) _successTimes.Dequeue();
             var before = WholeWindow;
             if (_window >= ThrottleLimit) return null;
-            // Slow start doubles the window per round trip; after a 429, one more per window of successes.
-            _window = Math.Min(ThrottleLimit, _window + (_slowStart ? 1 : 1 / _window));
+            // Slow start: half as much again per round trip; after a 429, one more per window of successes.
+            _window = Math.Min(ThrottleLimit, _window + (_slowStart ? SlowStartGrowth : 1 / _window));
             var after = WholeWindow;
             return after == before ? null : string.Format(CultureInfo.InvariantCulture, "Answers succeed: in flight {0} → {1} (limit {2}).", before, after, ThrottleLimit);
         }
@@ -270,12 +310,24 @@ namespace VertexAI.Batch
             var before = WholeWindow;
             _window = Math.Max(1, _window / 2);
             var measured = MeasuredRate(now);
+            // Between two 429s a quota admits what it refills in between: the successes since the last decrease measure
+            // it better than the last seconds do (those may include the burst of a full quota at the start).
+            if (_lastDecrease is TimeSpan previous && now - previous >= MinDecreaseSpan && _successesSinceDecrease >= 4)
+            {
+                measured = _successesSinceDecrease / (now - previous).TotalSeconds;
+            }
+            _lastDecrease = now;
+            _successesSinceDecrease = 0;
             var current = _paceBase > 0 ? CurrentPace(now) : double.PositiveInfinity;
             var basis = Math.Min(current, measured ?? double.PositiveInfinity);
             if (!double.IsInfinity(basis))
             {
                 _paceBase = Math.Max(0.1, basis * PaceBackoff);
                 _paceSince = now + wait;
+                // The server's bucket is empty now; ours fills again from here, during the shared wait too, so that what
+                // the server's refills while everyone waits is used afterwards rather than lost.
+                _paceTokens = 0;
+                _paceRefilledAt = now;
             }
             var pace = _paceBase > 0 ? string.Format(CultureInfo.InvariantCulture, ", at most {0:0.#} starts/s", _paceBase) : "";
             return string.Format(CultureInfo.InvariantCulture, "{0}: in flight {1} → {2}{3}; all workers wait {4:0.###} s ({5}).",
@@ -290,6 +342,18 @@ namespace VertexAI.Batch
             var span = now - _firstSuccess.Value;
             if (span > RateSpan) span = RateSpan;
             return span <= TimeSpan.Zero ? (double?)null : _successTimes.Count / span.TotalSeconds;
+        }
+
+        // Our own bucket of starts: it fills at the pace and holds up to PaceBurst's worth.
+        private double RefillPace(TimeSpan now)
+        {
+            var pace = CurrentPace(now);
+            if (now > _paceRefilledAt)
+            {
+                _paceTokens = Math.Min(Math.Max(1, pace * PaceBurst.TotalSeconds), _paceTokens + (now - _paceRefilledAt).TotalSeconds * pace);
+                _paceRefilledAt = now;
+            }
+            return pace;
         }
 
         private double CurrentPace(TimeSpan now)
@@ -308,7 +372,13 @@ namespace VertexAI.Batch
     /// <summary>One attempt admitted by a <see cref="QuotaGovernor"/>; hand it back to <see cref="QuotaGovernor.Exit"/>.</summary>
     public sealed class QuotaTicket
     {
-        internal QuotaTicket(long sequence) => Sequence = sequence;
+        internal QuotaTicket(long sequence, TimeSpan started)
+        {
+            Sequence = sequence;
+            Started = started;
+        }
+
+        internal TimeSpan Started { get; }
 
         /// <summary>The order in which attempts were admitted, from 0.</summary>
         public long Sequence { get; }

@@ -1,0 +1,108 @@
+using VertexAI;
+using VertexAI.Batch;
+using VertexAI.Emulator;
+using Xunit;
+
+namespace VertexAI.Core.Tests.Batch;
+
+/// <summary>
+/// A batch whose workers share a <see cref="QuotaGovernor"/> (GeminiClient.ForBatch), against the emulator's token-bucket
+/// quota over real HTTP, with the default retry policy (3 retries, backoff from 1 s). No timing is asserted: what must
+/// hold is that nothing is lost, the order is kept, the quota did push back, and the limit was never exceeded.
+/// </summary>
+public class QuotaBatchTests : ScriptedEmulatorTests
+{
+    private readonly EmulatorFixture _f;
+
+    public QuotaBatchTests(EmulatorFixture f) : base(f) => _f = f;
+
+    private async Task<(List<BatchItemResult<ChatCompletion>> Results, GeminiClient Client)> RunAsync(int inputs, int limit, ListLog log)
+    {
+        var client = _f.Client(retry: new RetryPolicy(), log: log).ForBatch(limit);
+        var results = new List<BatchItemResult<ChatCompletion>>();
+        var batch = new OrderedBatch<ChatCompletion>(limit, results.Add);
+        for (var i = 0; i < inputs; i++)
+        {
+            var prompt = "input " + i;
+            await batch.SubmitAsync(prompt, ct => client.CompleteAsync(EmulatorFixture.UserPrompt(prompt), ct), CancellationToken.None);
+        }
+        await batch.CompleteAsync(CancellationToken.None);
+        return (results, client);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_against_a_token_bucket_loses_nothing_keeps_its_order_and_its_limit(bool retryAfter)
+    {
+        // 40 requests/s with a burst of 10, answered after 20 ms: 16 in flight would ask for 800/s.
+        var quota = new TokenBucketQuota(40, burst: 10, sendRetryAfter: retryAfter, latency: TimeSpan.FromMilliseconds(20));
+        _f.Emulator.Quota = quota;
+        _f.Emulator.ResetMaxChatRequestsInFlight();
+        var log = new ListLog();
+        try
+        {
+            const int Inputs = 100;
+            var (results, client) = await RunAsync(Inputs, 16, log);
+
+            Assert.Equal(Inputs, results.Count);
+            for (var i = 0; i < Inputs; i++)
+            {
+                Assert.True(results[i].Succeeded, $"input {i} failed: {results[i].Error?.Message}");
+                Assert.Equal(i, results[i].Index);
+                Assert.Equal("input " + i, results[i].Input);
+                Assert.Equal("Echo: input " + i, results[i].Value!.Content);
+            }
+
+            // The quota pushed back, and every input was admitted exactly once.
+            Assert.True(quota.Throttled > 0, "the quota never answered 429: the test proves nothing");
+            Assert.Equal(Inputs, quota.Admitted);
+            Assert.True(_f.Emulator.MaxChatRequestsInFlight <= 16, $"{_f.Emulator.MaxChatRequestsInFlight} in flight");
+            var governor = client.Quota!;
+            Assert.True(governor.MaxInFlight <= 16);
+            Assert.Equal(quota.Throttled, governor.Throttled);
+
+            // One verbose line per decrease, not one per 429.
+            var decreases = log.Lines.Where(l => l.Contains("429 RESOURCE_EXHAUSTED: in flight")).ToList();
+            Assert.Equal(governor.Decreases, decreases.Count);
+            Assert.InRange(decreases.Count, 1, (int)quota.Throttled);
+            Assert.All(decreases, l => Assert.Contains(retryAfter ? "(Retry-After)" : "(backoff)", l));
+        }
+        finally
+        {
+            _f.Emulator.Quota = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_retries_a_429_after_the_shared_wait_and_counts_it_against_MaxRetries()
+    {
+        // One 429 with Retry-After 1 s for the first request; the batch's other workers wait too.
+        _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.FromSeconds(1)));
+        _f.Emulator.ClearLog();
+        var log = new ListLog();
+        var (results, client) = await RunAsync(3, 4, log);
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Equal(1, client.Quota!.Throttled);
+        Assert.Contains(log.Lines, l => l.Contains("Retry 1 of 3 in") && l.Contains("(the batch's shared wait) after HTTP 429 RESOURCE_EXHAUSTED"));
+        // Every request after the 429 came at least ~1 s after it (the server's Retry-After, for all workers).
+        var requests = _f.Emulator.ChatRequests;
+        var throttledAt = requests.First(r => r.ResponseStatus == 429).ReceivedAt;
+        var later = requests.Where(r => r.ReceivedAt > throttledAt).ToList();
+        Assert.NotEmpty(later);
+        Assert.All(later, r => Assert.True(r.ReceivedAt - throttledAt >= TimeSpan.FromMilliseconds(900), $"{(r.ReceivedAt - throttledAt).TotalMilliseconds} ms"));
+    }
+
+    [Fact]
+    public async Task A_429_beyond_MaxRetries_fails_only_its_own_input()
+    {
+        // Four 429s in a row for the one input: with MaxRetries 3 it fails; the governor does not retry beyond that.
+        for (var i = 0; i < 4; i++) _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.Zero));
+        var client = _f.Client(retry: new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) }).ForBatch(1);
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Equal(429, ex.HttpStatus);
+        Assert.Equal(4, ex.Attempts);
+        Assert.Equal(4, client.Quota!.Throttled);
+        Assert.Equal(0, client.Quota.InFlight);
+    }
+}
