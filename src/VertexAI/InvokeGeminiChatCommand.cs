@@ -51,7 +51,8 @@ namespace VertexAI.Commands
 
         /// <summary>How many prompts are sent at once when several come (piped, or an array): the answers are still written
         /// in input order, each tagged with its input, and a failed prompt is an error that names it while the rest go on.
-        /// 1 sends them strictly one after another. -Stream and -InvokeTools send one at a time. Default 4.</summary>
+        /// 1 sends them strictly one after another. -Stream and -InvokeTools send one at a time. Default 4. The prompts of
+        /// a batch share what 429s say (one window of requests in flight, at most this many; one wait): see QuotaGovernor.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;

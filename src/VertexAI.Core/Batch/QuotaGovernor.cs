@@ -310,13 +310,14 @@ namespace VertexAI.Batch
             var before = WholeWindow;
             _window = Math.Max(1, _window / 2);
             var measured = MeasuredRate(now);
-            // Between two 429s a quota admits what it refills in between: the successes since the last decrease measure
-            // it better than the last seconds do (those may include the burst of a full quota at the start).
+            // Between two 429s a quota admits what it refills in between: the successes since the last decrease's shared
+            // wait ended measure it better than the last seconds do (those may include the burst of a full quota at the
+            // start, or a wait in which a small quota overflowed and nothing was asked).
             if (_lastDecrease is TimeSpan previous && now - previous >= MinDecreaseSpan && _successesSinceDecrease >= 4)
             {
                 measured = _successesSinceDecrease / (now - previous).TotalSeconds;
             }
-            _lastDecrease = now;
+            _lastDecrease = now + wait;
             _successesSinceDecrease = 0;
             var current = _paceBase > 0 ? CurrentPace(now) : double.PositiveInfinity;
             var basis = Math.Min(current, measured ?? double.PositiveInfinity);

@@ -75,22 +75,31 @@ public class QuotaBatchTests : ScriptedEmulatorTests
     }
 
     [Fact]
-    public async Task A_batch_retries_a_429_after_the_shared_wait_and_counts_it_against_MaxRetries()
+    public async Task After_a_429_every_worker_waits_the_shared_wait_and_the_retry_counts_against_MaxRetries()
     {
-        // One 429 with Retry-After 1 s for the first request; the batch's other workers wait too.
+        // The first request gets 429 with Retry-After 1 s. A second input is submitted only once the batch knows of the
+        // 429, so whatever the machine's speed, its request can only be sent after the shared wait.
         _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.FromSeconds(1)));
         _f.Emulator.ClearLog();
         var log = new ListLog();
-        var (results, client) = await RunAsync(3, 4, log);
+        var client = _f.Client(retry: new RetryPolicy(), log: log).ForBatch(4);
+        var results = new List<BatchItemResult<ChatCompletion>>();
+        var batch = new OrderedBatch<ChatCompletion>(4, results.Add);
+        await batch.SubmitAsync("first", ct => client.CompleteAsync(EmulatorFixture.UserPrompt("first"), ct), CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (client.Quota!.Throttled == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(1, client.Quota.Throttled);
+        await batch.SubmitAsync("second", ct => client.CompleteAsync(EmulatorFixture.UserPrompt("second"), ct), CancellationToken.None);
+        await batch.CompleteAsync(CancellationToken.None);
+
         Assert.All(results, r => Assert.True(r.Succeeded));
-        Assert.Equal(1, client.Quota!.Throttled);
         Assert.Contains(log.Lines, l => l.Contains("Retry 1 of 3 in") && l.Contains("(the batch's shared wait) after HTTP 429 RESOURCE_EXHAUSTED"));
-        // Every request after the 429 came at least ~1 s after it (the server's Retry-After, for all workers).
         var requests = _f.Emulator.ChatRequests;
-        var throttledAt = requests.First(r => r.ResponseStatus == 429).ReceivedAt;
-        var later = requests.Where(r => r.ReceivedAt > throttledAt).ToList();
-        Assert.NotEmpty(later);
-        Assert.All(later, r => Assert.True(r.ReceivedAt - throttledAt >= TimeSpan.FromMilliseconds(900), $"{(r.ReceivedAt - throttledAt).TotalMilliseconds} ms"));
+        Assert.Equal(3, requests.Count);
+        Assert.Equal(429, requests[0].ResponseStatus);
+        // The retry of "first" and the new input "second" both came after the server's 1 s (server clock, both sides).
+        Assert.All(requests.Skip(1), r => Assert.True(r.ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(950),
+            $"{(r.ReceivedAt - requests[0].ReceivedAt).TotalMilliseconds} ms"));
     }
 
     [Fact]
