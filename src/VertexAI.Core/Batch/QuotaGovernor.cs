@@ -107,7 +107,7 @@ namespace VertexAI.Batch
         /// <summary>The most attempts ever in flight at once.</summary>
         public int ThrottleLimit { get; }
 
-        /// <summary>How many attempts may be in flight now (whole attempts: the window's integer part).</summary>
+        /// <summary>How many attempts may be in flight now: the window's integer part, kept near what the pace fills.</summary>
         public int Window
         {
             get
