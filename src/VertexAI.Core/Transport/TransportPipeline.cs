@@ -106,7 +106,13 @@ namespace VertexAI
                 }
                 finally
                 {
-                    if (ticket is not null) _quota!.Exit(ticket, outcome, error?.RetryAfter, error is null ? null : $"{error.HttpStatus} {error.Status}".Trim());
+                    if (ticket is not null)
+                    {
+                        // The batch waits no longer than a call would: a longer Retry-After fails the call that got it
+                        // (WaitBeforeRetry), and the others try again after the longest wait this client honours.
+                        var asked = error?.RetryAfter is TimeSpan ra && ra > _policy.MaxServerDelay ? _policy.MaxServerDelay : error?.RetryAfter;
+                        _quota!.Exit(ticket, outcome, asked, error is null ? null : $"{error.HttpStatus} {error.Status}".Trim());
+                    }
                 }
                 message.EndTry();
                 error!.Attempts = message.Attempt;

@@ -114,4 +114,18 @@ public class QuotaBatchTests : ScriptedEmulatorTests
         Assert.Equal(4, client.Quota!.Throttled);
         Assert.Equal(0, client.Quota.InFlight);
     }
+
+    [Fact]
+    public async Task A_Retry_After_longer_than_the_client_honours_fails_its_call_and_holds_the_batch_only_that_long()
+    {
+        _f.Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.FromSeconds(600)));
+        var policy = new RetryPolicy { MaxServerDelay = TimeSpan.FromSeconds(10) };
+        var client = _f.Client(retry: policy).ForBatch(4);
+        var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.CompleteAsync(EmulatorFixture.UserPrompt("x")));
+        Assert.Equal(429, ex.HttpStatus);
+        Assert.Contains("longer than the 10 s this client waits", ex.Message);
+        // The batch's other workers wait at most 10 s (the cap), not 600.
+        Assert.Equal(1, client.Quota!.Throttled);
+        Assert.True(client.Quota.SharedWait <= TimeSpan.FromSeconds(10), $"shared wait {client.Quota.SharedWait}");
+    }
 }
