@@ -53,7 +53,8 @@ namespace VertexAI.Commands
 
         /// <summary>How many prompts are sent at once when several come (piped, or an array): the answers are still written
         /// in input order, each tagged with its input, and a failed prompt is an error that names it while the rest go on.
-        /// 1 sends them strictly one after another. -Stream and -InvokeTools send one at a time. Default 4.</summary>
+        /// 1 sends them strictly one after another. -Stream and -InvokeTools send one at a time. Default 4. The prompts of
+        /// a batch share what 429s say (one window of requests in flight, at most this many; one wait): see QuotaGovernor.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
@@ -75,6 +76,8 @@ namespace VertexAI.Commands
         private int _replayed;
         private int _sentJournaled;
         private OrderedBatch<ChatCompletion>? _batch;
+        // The batch's workers share one quota governor: what a 429 says holds for all of them.
+        private GeminiClient? _batchClient;
         private int? _total;
         private bool _progressShown;
 
@@ -207,10 +210,11 @@ namespace VertexAI.Commands
             {
                 // Waits only while every slot is busy, writing the answers that arrive meanwhile.
                 var batch = _batch;
+                var batchClient = _batchClient ??= client.ForBatch(ThrottleLimit);
                 var item = new BatchInput(target, request, CurrentPrompt);
                 var work = _journal is null
-                    ? ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false)
-                    : JournaledWork(_journal, client, request, target);
+                    ? ct => ChatCalls.CompleteAsync(batchClient, request, ct, bindResultType: false)
+                    : JournaledWork(_journal, batchClient, request, target);
                 RunPumped(async token =>
                 {
                     await batch.SubmitAsync(item, work, token).ConfigureAwait(false);

@@ -69,6 +69,11 @@ internal static class Program
                 await ColdStartHarness.RunAsync(options, server, report);
             }
 
+            if (options.Runs("quota"))
+            {
+                await QuotaHarness.RunAsync(options, server, report);
+            }
+
             if (options.Runs("cmdlets"))
             {
                 await CmdletHarness.RunAsync(options, server, report);

@@ -1,12 +1,12 @@
 namespace VertexAI.Benchmarks;
 
-/// <summary>Command line: <c>[--quick] [--cmdlets] [--only a,b] [--rounds N] [--out FILE]</c>.</summary>
+/// <summary>Command line: <c>[--quick] [--cmdlets] [--quota] [--only a,b] [--rounds N] [--out FILE]</c>.</summary>
 internal sealed class RunOptions
 {
-    public static readonly string[] Parts = ["roundtrip", "streaming", "latency", "batch", "auth", "coldstart", "cmdlets"];
+    public static readonly string[] Parts = ["roundtrip", "streaming", "latency", "batch", "auth", "coldstart", "cmdlets", "quota"];
 
     /// <summary>Parts that run only when named (<c>--cmdlets</c> or <c>--only cmdlets</c>): they need pwsh and the built module.</summary>
-    private static readonly string[] OptIn = ["cmdlets"];
+    private static readonly string[] OptIn = ["cmdlets", "quota"];
 
     public bool Quick { get; private set; }
 
@@ -42,6 +42,9 @@ internal sealed class RunOptions
                 case "--cmdlets":
                     o.Only.Add("cmdlets");
                     break;
+                case "--quota":
+                    o.Only.Add("quota");
+                    break;
                 case "--only" when i + 1 < args.Length:
                     foreach (var part in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
@@ -74,6 +77,7 @@ internal sealed class RunOptions
     }
 
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/VertexAI.Benchmarks [-- [--quick] [--cmdlets] [--only roundtrip,streaming,latency,batch,auth,coldstart,cmdlets] [--rounds N] [--out FILE]]"
-        + "\n  --cmdlets (= --only cmdlets): the module's cmdlets in a child pwsh vs raw pwsh loops; needs `dotnet tool restore` and `dotnet publish src/VertexAI -c Release`.";
+        "usage: dotnet run -c Release --project tests/VertexAI.Benchmarks [-- [--quick] [--cmdlets] [--quota] [--only roundtrip,streaming,latency,batch,auth,coldstart,cmdlets,quota] [--rounds N] [--out FILE]]"
+        + "\n  --cmdlets (= --only cmdlets): the module's cmdlets in a child pwsh vs raw pwsh loops; needs `dotnet tool restore` and `dotnet publish src/VertexAI -c Release`."
+        + "\n  --quota (= --only quota): a batch against a per-second quota (token bucket, 429 above it), fixed vs adaptive concurrency, -ThrottleLimit 4/16/64, R 50 and 200/s.";
 }

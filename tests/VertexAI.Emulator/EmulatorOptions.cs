@@ -17,4 +17,7 @@ public sealed class EmulatorOptions
     /// that "the service may return fewer" items than asked; a small default makes clients prove their paging.
     /// </summary>
     public int DefaultPageSize { get; set; } = 5;
+
+    /// <summary>A per-second quota on chat requests from the start (see <see cref="VertexEmulator.Quota"/>).</summary>
+    public TokenBucketQuota? Quota { get; set; }
 }

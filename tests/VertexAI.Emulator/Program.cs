@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace VertexAI.Emulator;
 
 /// <summary>
-/// <c>dotnet run --project tests/VertexAI.Emulator [-- --port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]</c>:
+/// <c>dotnet run --project tests/VertexAI.Emulator [-- --port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]
+/// [--quota-rate R [--quota-burst B] [--quota-retry-after] [--quota-latency-ms N]]</c>:
 /// runs an emulator until Ctrl+C or SIGTERM. The first two stdout lines are parsed by scripts; keep them stable.
 /// With <c>--parent-pid</c> it belongs to that process (an interactive PowerShell session): it stops when that
 /// process ends, however it ends, and ignores Ctrl+C, which the terminal also sends to the session's children.
@@ -17,7 +18,8 @@ internal static class Program
         if (!TryParse(args, options, out var parentProcessId, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: VertexAI.Emulator [--port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]");
+            Console.Error.WriteLine("usage: VertexAI.Emulator [--port N] [--token-lifetime SECONDS] [--no-auth] [--parent-pid PID]"
+                + " [--quota-rate R [--quota-burst B] [--quota-retry-after] [--quota-latency-ms N]]");
             return 2;
         }
 
@@ -84,6 +86,8 @@ internal static class Program
     {
         error = string.Empty;
         parentProcessId = null;
+        double? quotaRate = null, quotaBurst = null, quotaLatencyMs = null;
+        var quotaRetryAfter = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -103,6 +107,24 @@ internal static class Program
                     parentProcessId = parentPid;
                     i++;
                     break;
+                case "--quota-rate" when i + 1 < args.Length
+                    && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate > 0:
+                    quotaRate = rate;
+                    i++;
+                    break;
+                case "--quota-burst" when i + 1 < args.Length
+                    && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var burst) && burst >= 1:
+                    quotaBurst = burst;
+                    i++;
+                    break;
+                case "--quota-latency-ms" when i + 1 < args.Length
+                    && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var latency) && latency >= 0:
+                    quotaLatencyMs = latency;
+                    i++;
+                    break;
+                case "--quota-retry-after":
+                    quotaRetryAfter = true;
+                    break;
                 case "--no-auth":
                     options.RequireAuth = false;
                     break;
@@ -110,6 +132,16 @@ internal static class Program
                     error = $"unknown or incomplete argument: {args[i]}";
                     return false;
             }
+        }
+
+        if (quotaRate is double r)
+        {
+            options.Quota = new TokenBucketQuota(r, quotaBurst, quotaRetryAfter, TimeSpan.FromMilliseconds(quotaLatencyMs ?? 0));
+        }
+        else if (quotaBurst is not null || quotaLatencyMs is not null || quotaRetryAfter)
+        {
+            error = "--quota-burst, --quota-retry-after and --quota-latency-ms need --quota-rate";
+            return false;
         }
 
         return true;

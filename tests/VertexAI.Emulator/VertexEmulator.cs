@@ -12,6 +12,8 @@ public sealed class VertexEmulator : IAsyncDisposable
 {
     private readonly CancellationTokenSource _shutdown = new();
     private readonly RequestLog _log = new();
+    private readonly ConcurrencyGauge _inFlight = new();
+    private volatile TokenBucketQuota? _quota;
     private readonly AccessTokenStore _tokens = new();
     private readonly CredentialRegistry _credentials = new();
     private readonly TokenIssuer _tokenIssuer;
@@ -40,9 +42,12 @@ public sealed class VertexEmulator : IAsyncDisposable
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
             new ReplyBuilder(signatures, Caches),
-            Caches);
+            Caches,
+            () => Quota,
+            _inFlight);
+        Quota = options.Quota;
         var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
-        var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay,
+        var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay, () => Quota, q => Quota = q, _inFlight,
             (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
         {
             IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
@@ -99,6 +104,22 @@ public sealed class VertexEmulator : IAsyncDisposable
     /// return a scenario to play, or null for the normal deterministic reply.
     /// </summary>
     public Func<RecordedRequest, Scenario?>? ScenarioSelector { get; set; }
+
+    /// <summary>A per-second quota on chat requests (429 above it); null (the default) for none.</summary>
+    public TokenBucketQuota? Quota
+    {
+        get => _quota;
+        set => _quota = value;
+    }
+
+    /// <summary>Chat requests being answered now (from arrival until their response starts).</summary>
+    public int ChatRequestsInFlight => _inFlight.Current;
+
+    /// <summary>The most chat requests answered at once since the start or the last <see cref="ResetMaxChatRequestsInFlight"/>.</summary>
+    public int MaxChatRequestsInFlight => _inFlight.Max;
+
+    /// <summary>Starts counting <see cref="MaxChatRequestsInFlight"/> again.</summary>
+    public void ResetMaxChatRequestsInFlight() => _inFlight.ResetMax();
 
     /// <summary>Starts a server on <c>http://127.0.0.1:{port}</c> (a free port when <see cref="EmulatorOptions.Port"/> is 0).</summary>
     public static async Task<VertexEmulator> StartAsync(EmulatorOptions? options = null)

@@ -9,6 +9,8 @@
 #   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
 #   Set-EmulatorReplyDelay              PUT    {url}_emulator/settings   (every chat answer held back N ms)
 #   New-EmulatorServiceAccountKey       POST   {url}_emulator/service-account-keys  (a key file whose token_uri is the emulator)
+#   Set-EmulatorQuota / Get-... / Clear-...  POST/GET/DELETE {url}_emulator/quota  (a token-bucket quota: 429 above R/s)
+#   Get-EmulatorStats / Reset-...       GET/DELETE {url}_emulator/stats  (chat requests in flight, and the most at once)
 #
 # Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
 
@@ -528,9 +530,57 @@ function New-TestPng {
     $Path
 }
 
+function Set-EmulatorQuota {
+    <#
+    A per-second quota on chat requests: a token bucket of -Burst tokens (default one second's worth, full now)
+    refilled at -RatePerSecond; a request that finds it empty gets 429 RESOURCE_EXHAUSTED (array-shaped), with
+    Retry-After when -RetryAfter is given. Admitted requests are answered after -LatencyMs.
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [double] $RatePerSecond,
+        [double] $Burst,
+        [switch] $RetryAfter,
+        [int] $LatencyMs = 0
+    )
+    $spec = @{ ratePerSecond = $RatePerSecond; retryAfter = [bool]$RetryAfter; latencyMs = $LatencyMs }
+    if ($PSBoundParameters.ContainsKey('Burst')) { $spec.burst = $Burst }
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/quota' -Body ($spec | ConvertTo-Json -Compress) | Out-Null
+}
+
+function Get-EmulatorQuota {
+    <# The quota's settings and counts (admitted, throttled), or $null when there is none. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Get -Route '_emulator/quota'
+}
+
+function Clear-EmulatorQuota {
+    <# No quota any more. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/quota' | Out-Null
+}
+
+function Get-EmulatorStats {
+    <# chatInFlight (chat requests being answered now) and maxChatInFlight (the most at once since the last reset). #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Get -Route '_emulator/stats'
+}
+
+function Reset-EmulatorStats {
+    <# Starts counting maxChatInFlight again. #>
+    [CmdletBinding()]
+    param($Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/stats' | Out-Null
+}
+
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, Set-EmulatorReplyDelay, New-EmulatorServiceAccountKey,
+    Set-EmulatorQuota, Get-EmulatorQuota, Clear-EmulatorQuota, Get-EmulatorStats, Reset-EmulatorStats,
     Get-RateLimitBody, New-EmulatorCache, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

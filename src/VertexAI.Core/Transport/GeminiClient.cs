@@ -48,6 +48,26 @@ namespace VertexAI
             _pipeline = new TransportPipeline(http, tokens, options, proxyDescription);
         }
 
+        /// <summary>
+        /// A client like this one whose calls share <paramref name="quota"/>: what their 429s teach (a smaller window, a
+        /// shared wait) holds for all of them. For the workers of one batch.
+        /// </summary>
+        public GeminiClient WithQuota(Batch.QuotaGovernor quota)
+        {
+            var options = _options.Clone();
+            options.Quota = quota ?? throw new ArgumentNullException(nameof(quota));
+            return new GeminiClient(options);
+        }
+
+        /// <summary>
+        /// A client for the workers of one batch of at most <paramref name="throttleLimit"/> calls at once: their attempts
+        /// share a new <see cref="Batch.QuotaGovernor"/> (this client's retry policy for its backoff, its log for its lines).
+        /// </summary>
+        public GeminiClient ForBatch(int throttleLimit) => WithQuota(new Batch.QuotaGovernor(throttleLimit, _options.Retry, _options.Log));
+
+        /// <summary>The batch governor this client's calls go through; null for a client on its own.</summary>
+        public Batch.QuotaGovernor? Quota => _options.Quota;
+
         /// <summary>The endpoint this client calls.</summary>
         public VertexEndpoint Endpoint => _endpoint;
 

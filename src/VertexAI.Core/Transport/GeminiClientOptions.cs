@@ -52,5 +52,15 @@ namespace VertexAI
 
         /// <summary>Where verbose and debug messages go.</summary>
         public IGeminiLog Log { get; set; } = NullGeminiLog.Instance;
+
+        /// <summary>
+        /// The batch this client's calls belong to: when set, every attempt (first tries and retries) waits for a place
+        /// in its window and for its shared wait after a 429, and tells it how the attempt ended. Null (the default): each
+        /// call retries on its own, as a single call should.
+        /// </summary>
+        public Batch.QuotaGovernor? Quota { get; set; }
+
+        /// <summary>A copy of these options (the same token source, client, log and policy objects).</summary>
+        public GeminiClientOptions Clone() => (GeminiClientOptions)MemberwiseClone();
     }
 }

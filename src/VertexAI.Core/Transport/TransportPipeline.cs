@@ -31,7 +31,7 @@ namespace VertexAI
             if (logging) perTry = new LogStage(log, tokens, proxyDescription, options.LogRequestBody, perTry);
             // A caller's own HttpClient hides its proxy: token fetches then take the environment's, as a plain call would.
             _perTry = new AuthStage(tokens, options.HttpClient is null ? options.Proxy : null, QuotaProjectOf(options), log, perTry);
-            _retry = new RetryStage(options.Retry, options.Timeout, log);
+            _retry = new RetryStage(options.Retry, options.Timeout, log, options.Quota);
         }
 
         /// <summary>The environment variable naming the quota project, as Google's SDKs read it.</summary>
@@ -86,12 +86,14 @@ namespace VertexAI
         private readonly RetryPolicy _policy;
         private readonly TimeSpan _timeout;
         private readonly IGeminiLog _log;
+        private readonly Batch.QuotaGovernor? _quota;
 
-        internal RetryStage(RetryPolicy policy, TimeSpan timeout, IGeminiLog log)
+        internal RetryStage(RetryPolicy policy, TimeSpan timeout, IGeminiLog log, Batch.QuotaGovernor? quota = null)
         {
             _policy = policy;
             _timeout = timeout;
             _log = log;
+            _quota = quota;
         }
 
         internal async Task<T> RunAsync<T>(TransportMessage message, TransportStage perTry, Func<TransportMessage, Task<T>> classify)
@@ -99,18 +101,24 @@ namespace VertexAI
             for (message.Attempt = 1; ; message.Attempt++)
             {
                 message.CallToken.ThrowIfCancellationRequested();
-                GeminiApiException error;
+                // In a batch, every attempt waits for the batch's window and its shared wait after a 429.
+                var ticket = _quota is null ? null : await _quota.EnterAsync(message.CallToken).ConfigureAwait(false);
+                var outcome = Batch.QuotaOutcome.Other;
+                GeminiApiException? error = null;
                 string reason;
                 try
                 {
                     message.NewRequest();
                     await perTry.SendAsync(message).ConfigureAwait(false);
-                    return await classify(message).ConfigureAwait(false);
+                    var result = await classify(message).ConfigureAwait(false);
+                    outcome = Batch.QuotaOutcome.Succeeded;
+                    return result;
                 }
                 catch (TryFailedException ex)
                 {
                     error = ex.Error;
                     reason = ex.Reason;
+                    if (error.HttpStatus == 429) outcome = Batch.QuotaOutcome.Throttled;
                 }
                 catch (Exception ex) when (message.SendStarted && IsConnectionFailure(ex, message.CallToken))
                 {
@@ -118,9 +126,26 @@ namespace VertexAI
                     error = ConnectionFailure(ex, message.Uri, _timeout);
                     reason = error.Message;
                 }
+                finally
+                {
+                    if (ticket is not null)
+                    {
+                        // The batch waits no longer than a call would: a longer Retry-After fails the call that got it
+                        // (WaitBeforeRetry), and the others try again after the longest wait this client honours.
+                        var asked = error?.RetryAfter is TimeSpan ra && ra > _policy.MaxServerDelay ? _policy.MaxServerDelay : error?.RetryAfter;
+                        _quota!.Exit(ticket, outcome, asked, error is null ? null : $"{error.HttpStatus} {error.Status}".Trim());
+                    }
+                }
                 message.EndTry();
-                error.Attempts = message.Attempt;
+                error!.Attempts = message.Attempt;
                 var wait = WaitBeforeRetry(error.Redacted(message.Token), message.Attempt);
+                if (_quota is not null && outcome == Batch.QuotaOutcome.Throttled)
+                {
+                    // The batch's shared wait (which this 429 set or extended) replaces this call's own; the next
+                    // attempt's EnterAsync waits it out, with every other worker.
+                    _log.Verbose(FormattableString.Invariant($"Retry {message.Attempt} of {_policy.MaxRetries} in {_quota.SharedWait.TotalSeconds:0.###} s (the batch's shared wait) after ") + reason + ".");
+                    continue;
+                }
                 _log.Verbose(FormattableString.Invariant($"Retry {message.Attempt} of {_policy.MaxRetries} in {wait.TotalSeconds:0.###} s after ") + reason + ".");
                 await Task.Delay(wait, message.CallToken).ConfigureAwait(false);
             }

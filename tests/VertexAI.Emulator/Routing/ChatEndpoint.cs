@@ -15,10 +15,20 @@ internal sealed class ChatEndpoint(
     Func<Func<RecordedRequest, Scenario?>?> selector,
     ChatRequestValidator validator,
     ReplyBuilder replies,
-    ICachedContentStore caches)
+    ICachedContentStore caches,
+    Func<TokenBucketQuota?> quota,
+    ConcurrencyGauge inFlight)
 {
     public async Task HandleAsync(HttpContext context, RecordedRequest recorded, ChatRoute route, CancellationToken cancellation)
     {
+        // In flight until the response starts: see ConcurrencyGauge.
+        using var counted = inFlight.Enter();
+        context.Response.OnStarting(() =>
+        {
+            counted.Dispose();
+            return Task.CompletedTask;
+        });
+
         if (!route.IsKnownVersion || !HttpMethods.IsPost(context.Request.Method))
         {
             await GoogleErrors.NotFoundAsync(context);
@@ -68,6 +78,21 @@ internal sealed class ChatEndpoint(
         }
 
         var playback = new PlaybackContext(context, cancellation);
+        if (quota() is { } bucket)
+        {
+            // The quota comes before any scripted answer: a throttled request never reaches the model.
+            if (!bucket.TryTake(out var untilNext))
+            {
+                await bucket.Exhausted(untilNext).PlayAsync(playback);
+                return;
+            }
+
+            if (bucket.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(bucket.Latency, cancellation);
+            }
+        }
+
         var scripted = scenarios.TryDequeue(out var queued) ? queued : selector()?.Invoke(recorded);
         if (scripted is not null)
         {

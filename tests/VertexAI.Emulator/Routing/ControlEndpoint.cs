@@ -24,9 +24,23 @@ namespace VertexAI.Emulator;
 /// <item><c>POST /_emulator/user-tokens</c>: <c>{"access_token":"..."}</c>, a token as a person's gcloud login gets it
 /// (an authorized_user refresh grant), for the quota-project rule of the native routes.</item>
 /// <item><c>POST /_emulator/clock</c> with <c>{"advanceSeconds":N}</c>: moves the context-cache clock forward (204).</item>
+/// <item><c>POST /_emulator/quota</c>: a per-second quota on chat requests, a token bucket (<see cref="TokenBucketQuota"/>):
+/// <c>{"ratePerSecond":50,"burst":50,"retryAfter":true,"latencyMs":10}</c> (burst defaults to one second's worth,
+/// retryAfter to false, latencyMs to 0); replaces any quota before it, with a full bucket.</item>
+/// <item><c>GET /_emulator/quota</c>: its settings and counts (<c>admitted</c>, <c>throttled</c>), or <c>null</c>.</item>
+/// <item><c>DELETE /_emulator/quota</c>: no quota any more.</item>
+/// <item><c>GET /_emulator/stats</c>: <c>{"chatInFlight":N,"maxChatInFlight":M}</c>, chat requests being answered now and
+/// the most at once (counted from arrival until the response starts); <c>DELETE</c> starts the maximum again.</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Action<TimeSpan> setReplyDelay,
+internal sealed class ControlEndpoint(
+    RequestLog log,
+    ScenarioQueue scenarios,
+    string controlToken,
+    Action<TimeSpan> setReplyDelay,
+    Func<TokenBucketQuota?> getQuota,
+    Action<TokenBucketQuota?> setQuota,
+    ConcurrencyGauge inFlight,
     Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
@@ -79,6 +93,32 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
             case ("/_emulator/settings", "PUT"):
                 ApplySettings(context, body);
                 return;
+            case ("/_emulator/quota", "POST"):
+                SetQuota(context, body);
+                return;
+            case ("/_emulator/quota", "GET"):
+                if (getQuota() is { } quota)
+                {
+                    await WriteJsonAsync(context, quota.Describe());
+                }
+                else
+                {
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("null");
+                }
+
+                return;
+            case ("/_emulator/quota", "DELETE"):
+                setQuota(null);
+                context.Response.StatusCode = 204;
+                return;
+            case ("/_emulator/stats", "GET"):
+                await WriteJsonAsync(context, new JsonObject { ["chatInFlight"] = inFlight.Current, ["maxChatInFlight"] = inFlight.Max });
+                return;
+            case ("/_emulator/stats", "DELETE"):
+                inFlight.ResetMax();
+                context.Response.StatusCode = 204;
+                return;
             case ("/_emulator/service-account-keys", "POST"):
                 await CreateKeyAsync(context, body);
                 return;
@@ -129,6 +169,22 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         }
 
         context.Response.StatusCode = 204;
+    }
+
+    private void SetQuota(HttpContext context, string body)
+    {
+        try
+        {
+            var spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
+            var latency = (double?)spec["latencyMs"] ?? 0;
+            setQuota(new TokenBucketQuota((double)spec["ratePerSecond"]!, (double?)spec["burst"], (bool?)spec["retryAfter"] ?? false,
+                TimeSpan.FromMilliseconds(latency)));
+            context.Response.StatusCode = 204;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
+        {
+            context.Response.StatusCode = 400;
+        }
     }
 
     private async Task CreateKeyAsync(HttpContext context, string body)
