@@ -16,12 +16,14 @@ namespace VertexAI.Emulator;
 /// <c>pauseMs</c> element pauses it; <c>"eventDelayMs":N</c> waits N ms between all its events); any of them with
 /// <c>"delayMs":N</c> to answer late (an empty 200 answers with a small completion whose content is "delayed").</item>
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
+/// <item><c>POST /_emulator/batch-jobs</c> with <c>{"readsPerState":N}</c>: jobs created from now on stay N reads in each
+/// state (default 1), so a waiting client sees PENDING and RUNNING for a while.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey)
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey, BatchJobStore batchJobs)
 {
     public const string Prefix = "/_emulator/";
 
@@ -48,6 +50,18 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
             case ("/_emulator/scenarios", "DELETE"):
                 scenarios.Clear();
                 context.Response.StatusCode = 204;
+                return;
+            case ("/_emulator/batch-jobs", "POST"):
+                try
+                {
+                    batchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
                 return;
             case ("/_emulator/service-account-keys", "POST"):
                 await CreateKeyAsync(context, body);
