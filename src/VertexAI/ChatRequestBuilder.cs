@@ -5,8 +5,8 @@ using VertexAI.Auth;
 namespace VertexAI.Commands
 {
     /// <summary>
-    /// Translates the chat cmdlets' parameters into what the core takes: the request template, the endpoint, the token
-    /// source and the client options. It lives beside the core, not in it, because the values it reads are PowerShell's
+    /// Translates the chat cmdlets' parameters into what the core takes: the request template (where requests go and with
+    /// which credential is <see cref="GeminiConnectionCommandBase"/>'s). It lives beside the core, not in it, because the values it reads are PowerShell's
     /// (hashtables, PSObjects, SecureStrings). Every method throws <see cref="ArgumentException"/> for a value that cannot
     /// work; the cmdlet turns that into an ErrorRecord (<see cref="ErrorRecords.InvalidArgument"/>).
     /// </summary>
@@ -60,41 +60,6 @@ namespace VertexAI.Commands
             ChatCalls.Validate(request);
             return request;
         }
-
-        /// <summary>Where requests go. Parameters (and $PSDefaultParameterValues) win over Set-GeminiContext, which wins
-        /// over the environment.</summary>
-        internal static VertexEndpoint Endpoint(GeminiChatCommandBase p, GeminiContext context)
-            => VertexEndpoint.Resolve(new EndpointSettings
-            {
-                Project = p.Project ?? context.Project,
-                Location = p.Location ?? context.Location,
-                ApiVersion = p.ApiVersion ?? context.ApiVersion,
-                EndpointId = p.Endpoint ?? context.Endpoint,
-                BaseUri = p.BaseUri ?? context.BaseUri,
-                Model = p.Model ?? context.Model,
-            });
-
-        /// <summary>The credentials: -AccessToken, else Set-GeminiContext's, else Application Default Credentials.</summary>
-        internal static IAccessTokenSource Tokens(GeminiChatCommandBase p, GeminiContext context)
-            => p.AccessToken is not null
-                ? StaticTokenSource.FromSecureString(p.AccessToken)
-                : context.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
-
-        /// <summary>The client's options; a bound -MaxRetries or -TimeoutSec wins over the context, which wins over the
-        /// parameter's default.</summary>
-        internal static GeminiClientOptions ClientOptions(
-            GeminiChatCommandBase p, IDictionary<string, object> bound, GeminiContext context,
-            VertexEndpoint endpoint, IAccessTokenSource tokens, IGeminiLog log, bool logRequestBody)
-            => new GeminiClientOptions
-            {
-                Endpoint = endpoint,
-                TokenSource = tokens,
-                Log = log,
-                LogRequestBody = logRequestBody,
-                Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(p.MaxRetries)) ? p.MaxRetries : context.MaxRetries ?? p.MaxRetries },
-                Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(p.TimeoutSec)) ? p.TimeoutSec : context.TimeoutSec ?? p.TimeoutSec),
-                Proxy = p.Proxy ?? context.Proxy,
-            };
 
         // A .NET type (schema from its properties; answers bind to it), or a JSON schema as a hashtable or JSON string.
         internal static ResponseFormat ToSchemaFormat(object value, string? name)

@@ -24,7 +24,7 @@ namespace VertexAI.Commands
     /// Wraps a token source so that a failure to get a token (no Application Default Credentials, a refused refresh) is
     /// told apart from a failed API call: it surfaces as <see cref="TokenUnavailableException"/>.
     /// </summary>
-    internal sealed class ReportingTokenSource : IAccessTokenSource
+    internal sealed class ReportingTokenSource : IAccessTokenSource, IProxiedTokenSource, IQuotaProjectSource
     {
         private readonly IAccessTokenSource _inner;
 
@@ -32,11 +32,19 @@ namespace VertexAI.Commands
 
         public string Description => _inner.Description;
 
-        public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+        // The credential file's quota project, once loaded.
+        public string? QuotaProject => (_inner as IQuotaProjectSource)?.QuotaProject;
+
+        public Task<string> GetTokenAsync(CancellationToken cancellationToken) => GetTokenAsync(null, cancellationToken);
+
+        // Passes the call's proxy on, so a token fetch takes the same way out as the call (-Proxy included).
+        public async Task<string> GetTokenAsync(Uri? proxy, CancellationToken cancellationToken)
         {
             try
             {
-                return await _inner.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                return _inner is IProxiedTokenSource proxied
+                    ? await proxied.GetTokenAsync(proxy, cancellationToken).ConfigureAwait(false)
+                    : await _inner.GetTokenAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {

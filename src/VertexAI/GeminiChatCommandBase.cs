@@ -10,12 +10,13 @@ using VertexAI.Auth;
 namespace VertexAI.Commands
 {
     /// <summary>
-    /// What Invoke-GeminiChat and Get-GeminiStream share: the parameters, where requests go, and the pipeline rules.
+    /// What Invoke-GeminiChat, Get-GeminiStream and Enter-GeminiChat share: the chat parameters and the pipeline rules
+    /// (where requests go and how is <see cref="GeminiConnectionCommandBase"/>'s).
     /// Piped messages are collected as the conversation; each piped prompt is one request (the messages collected
     /// before it plus the prompt as a user message); a prompt given on the command line is sent once, at the end, after
     /// every piped message; when only messages came, one request with all of them is sent at the end.
     /// </summary>
-    public abstract class GeminiChatCommandBase : CancellableCmdlet
+    public abstract class GeminiChatCommandBase : GeminiConnectionCommandBase
     {
         private readonly List<ChatMessage> _conversation = new List<ChatMessage>();
         private bool _promptOnCommandLine;
@@ -64,33 +65,10 @@ namespace VertexAI.Commands
         [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
-        /// <summary>The Google Cloud project; defaults to the GOOGLE_CLOUD_PROJECT environment variable.</summary>
-        [Parameter]
-        public string? Project { get; set; }
-
-        /// <summary>The location, <c>global</c> or a region; defaults to the GOOGLE_CLOUD_LOCATION environment variable.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(LocationCompleter))]
-        public string? Location { get; set; }
-
         /// <summary>A self-deployed endpoint's id (requests go to …/endpoints/{id}/chat/completions).</summary>
         [Parameter]
         [Alias("EndpointId")]
         public string? Endpoint { get; set; }
-
-        /// <summary>The API version: v1 (default) or v1beta1.</summary>
-        [Parameter]
-        [ValidateSet("v1", "v1beta1")]
-        public string? ApiVersion { get; set; }
-
-        /// <summary>A service root to use instead of https://{location}-aiplatform.googleapis.com (plain http only to loopback).</summary>
-        [Parameter]
-        public Uri? BaseUri { get; set; }
-
-        /// <summary>An OAuth access token to use instead of Application Default Credentials (a string is accepted too).</summary>
-        [Parameter]
-        [SecureStringTransformation]
-        public SecureString? AccessToken { get; set; }
 
         /// <summary>Functions the model may call (from New-GeminiTool).</summary>
         [Parameter]
@@ -173,23 +151,6 @@ namespace VertexAI.Commands
         /// <summary>Asks Vertex to stream function call arguments as they are generated (<c>extra_body.google.stream_function_call_arguments</c>).</summary>
         [Parameter]
         public SwitchParameter StreamFunctionCallArguments { get; set; }
-
-        /// <summary>How many times a failed attempt (408, 429, 5xx, a dropped connection) is retried, with capped exponential
-        /// backoff and jitter or the server's Retry-After; 0 disables retrying. Default 3.</summary>
-        [Parameter]
-        [ValidateRange(0, 20)]
-        public int MaxRetries { get; set; } = 3;
-
-        /// <summary>How long to wait for the server, in seconds: for one attempt the whole answer; for a stream its start and
-        /// then every silence between two events (a stream that keeps sending may run as long as it needs). Default 300.</summary>
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSec { get; set; } = 300;
-
-        /// <summary>An HTTP proxy (http://host:port; credentials as http://user:password@host:port). Without it, HTTPS_PROXY,
-        /// HTTP_PROXY and NO_PROXY from the environment are honoured, else the system's proxy.</summary>
-        [Parameter]
-        public Uri? Proxy { get; set; }
 
         /// <summary>The prompt of the request being sent (null when only messages were sent): what outputs are tagged with.</summary>
         protected string? CurrentPrompt { get; private set; }
@@ -298,34 +259,6 @@ namespace VertexAI.Commands
         /// <param name="target">The prompt (or the last message's text) for error records.</param>
         protected abstract void Execute(GeminiClient client, ChatRequest request, object? target);
 
-        /// <summary>
-        /// Runs an API call through the pump. A failed call becomes a non-terminating error and null is returned;
-        /// credentials that give no token and requests that cannot be written are terminating errors.
-        /// </summary>
-        protected ChatCompletion? Call(Func<CancellationToken, Task<ChatCompletion>> operation, object? target)
-        {
-            ErrorRecord terminating;
-            try
-            {
-                return RunPumped(operation);
-            }
-            catch (GeminiApiException ex)
-            {
-                WriteError(ErrorRecords.FromApiException(ex, target));
-                return null;
-            }
-            catch (TokenUnavailableException ex)
-            {
-                terminating = ErrorRecords.Credentials(ex, ex.Description);
-            }
-            catch (ArgumentException ex)
-            {
-                terminating = ErrorRecords.InvalidArgument(ex, "Gemini.InvalidRequest", target);
-            }
-            ThrowTerminatingError(terminating);
-            return null;
-        }
-
         // A completion's conversation (or, for one made elsewhere, just its reply message).
         private void CollectConversation(ChatCompletion? completion)
         {
@@ -424,49 +357,9 @@ namespace VertexAI.Commands
         private GeminiClient BuildClient()
         {
             var context = GeminiContext.Current;
-            var bound = MyInvocation.BoundParameters;
-            var endpoint = Translate(() => ChatRequestBuilder.Endpoint(this, context), "Gemini.InvalidSettings", ex => ex.ParamName);
-            var tokens = Translate(() => ChatRequestBuilder.Tokens(this, context), "Gemini.InvalidAccessToken", _ => nameof(AccessToken));
-            return Translate(
-                () => new GeminiClient(ChatRequestBuilder.ClientOptions(
-                    this, bound, context, endpoint, new ReportingTokenSource(tokens),
-                    // Without a listener the client builds no log lines: each one posted would wake the pipeline thread for nothing.
-                    LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
-                    // The request JSON is worth building only when a debug record can be shown.
-                    Wanted("Debug", "DebugPreference"))),
-                "Gemini.InvalidSettings", ex => ex.ParamName);
-        }
-
-        // A setting that cannot work stops the command before anything is sent.
-        private T Translate<T>(Func<T> build, string errorId, Func<ArgumentException, object?> target)
-        {
-            try
-            {
-                return build();
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, errorId, target(ex)));
-                throw; // not reached: ThrowTerminatingError always throws
-            }
-        }
-
-        // Whether a verbose or debug record of this command can be shown: -Verbose or -Debug given (also through
-        // $PSDefaultParameterValues), or $VerbosePreference / $DebugPreference (as this command sees them) other than
-        // SilentlyContinue or Ignore. When unsure, yes.
-        private bool LogWanted() => Wanted("Verbose", "VerbosePreference") || Wanted("Debug", "DebugPreference");
-
-        private bool Wanted(string flag, string preferenceVariable)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(flag, out var given))
-            {
-                return given is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(given);
-            }
-            // A local "$DebugPreference = 'Continue'" is a plain string, not an ActionPreference: convert it.
-            var value = GetVariableValue(preferenceVariable);
-            if (value is null) return false;
-            if (!LanguagePrimitives.TryConvertTo(value, out ActionPreference preference)) return true;
-            return preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+            var endpoint = ResolveEndpoint(Model ?? context.Model, Endpoint ?? context.Endpoint);
+            var options = BuildClientOptions(endpoint);
+            return Translate(() => new GeminiClient(options), "Gemini.InvalidSettings", ex => ex.ParamName);
         }
     }
 }

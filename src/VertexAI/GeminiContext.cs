@@ -42,6 +42,9 @@ namespace VertexAI
         /// <summary>Whether an access token is set (the token itself is never shown).</summary>
         public bool HasAccessToken => AccessToken is not null;
 
+        /// <summary>The project billed for quota (x-goog-user-project).</summary>
+        public string? QuotaProject { get; internal set; }
+
         /// <summary>How many times a failed attempt is retried.</summary>
         public int? MaxRetries { get; internal set; }
 
@@ -83,7 +86,7 @@ namespace VertexAI
 
         internal void Clear()
         {
-            Project = Location = Model = Endpoint = ApiVersion = null;
+            Project = Location = Model = Endpoint = ApiVersion = QuotaProject = null;
             BaseUri = Proxy = null;
             MaxRetries = TimeoutSec = null;
             AccessToken = null;

@@ -7,7 +7,7 @@ namespace VertexAI.Commands
 {
     /// <summary>
     /// <para>Sets the session defaults of the Gemini cmdlets in one call: project, location, model, endpoint, API version,
-    /// base URI, access token or credential file, retries, timeout and proxy.</para>
+    /// base URI, access token or credential file, quota project, retries, timeout and proxy.</para>
     /// <para>Only the settings given change; -Clear starts from none. A parameter given to a command wins over the
     /// context, and the context wins over GOOGLE_CLOUD_PROJECT / GOOGLE_CLOUD_LOCATION and Application Default
     /// Credentials.</para>
@@ -57,6 +57,11 @@ namespace VertexAI.Commands
         /// Application Default Credentials.</summary>
         [Parameter]
         public string? CredentialFile { get; set; }
+
+        /// <summary>The project billed for quota (sent as x-goog-user-project), for user credentials.</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string? QuotaProject { get; set; }
 
         /// <summary>How many times a failed attempt is retried (0 to 20).</summary>
         [Parameter]
@@ -109,6 +114,7 @@ namespace VertexAI.Commands
             if (bound.ContainsKey(nameof(BaseUri))) context.BaseUri = BaseUri;
             if (bound.ContainsKey(nameof(AccessToken))) context.AccessToken = AccessToken is { Length: > 0 } ? AccessToken : null;
             if (bound.ContainsKey(nameof(CredentialFile))) context.SetCredentialFile(credentialFile);
+            if (bound.ContainsKey(nameof(QuotaProject))) context.QuotaProject = Blank(QuotaProject);
             if (bound.ContainsKey(nameof(MaxRetries))) context.MaxRetries = MaxRetries;
             if (bound.ContainsKey(nameof(TimeoutSec))) context.TimeoutSec = TimeoutSec;
             if (bound.ContainsKey(nameof(Proxy))) context.Proxy = Proxy;

@@ -16,7 +16,16 @@ public sealed class EmulatorFixture : IAsyncLifetime
     /// <summary>A client for the emulator; fast retries so fault tests take milliseconds.</summary>
     public GeminiClient Client(string location = "us-central1", string version = "v1", string? endpointId = null, string? model = "gemini-2.0-flash-001",
         IAccessTokenSource? tokens = null, RetryPolicy? retry = null, IGeminiLog? log = null, TimeSpan? idleTimeout = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, string? quotaProject = null)
+        => new GeminiClient(Options(location, version, endpointId, model, tokens, retry, log, idleTimeout, timeout, quotaProject));
+
+    /// <summary>A client for the native REST routes of the emulator, with the same settings.</summary>
+    public VertexRestClient RestClient(string location = "us-central1", string version = "v1", IAccessTokenSource? tokens = null,
+        RetryPolicy? retry = null, IGeminiLog? log = null, string? quotaProject = null)
+        => new VertexRestClient(Options(location, version, null, null, tokens, retry, log, null, null, quotaProject));
+
+    private GeminiClientOptions Options(string location, string version, string? endpointId, string? model, IAccessTokenSource? tokens,
+        RetryPolicy? retry, IGeminiLog? log, TimeSpan? idleTimeout, TimeSpan? timeout, string? quotaProject)
     {
         var endpoint = VertexEndpoint.Resolve(new EndpointSettings
         {
@@ -27,8 +36,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
             Model = model,
             BaseUri = Emulator.BaseUri,
         }, _ => null);
-        return new GeminiClient(new GeminiClientOptions
+        return new GeminiClientOptions
         {
+            QuotaProject = quotaProject,
             Endpoint = endpoint,
             TokenSource = tokens ?? new StaticTokenSource(Emulator.DefaultToken),
             Retry = retry ?? new RetryPolicy { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) },
@@ -36,7 +46,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
             // With a timeout given and no idle limit, the stream's silences are bounded by the timeout (the default).
             StreamIdleTimeout = idleTimeout ?? (timeout is null ? TimeSpan.FromMinutes(1) : null),
             Timeout = timeout ?? TimeSpan.FromMinutes(5),
-        });
+        };
     }
 
     public static ChatRequest UserPrompt(string text) => new() { Messages = { new ChatMessage("user", text) } };

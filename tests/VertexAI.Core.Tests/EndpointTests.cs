@@ -125,4 +125,44 @@ public class EndpointTests
         Assert.Null(deployed.ModelIdFor(null));
         Assert.Equal("gemma-2-9b-it", deployed.ModelIdFor("gemma-2-9b-it"));
     }
+
+    [Theory]
+    [InlineData("us-central1", null, "v1", "https://us-central1-aiplatform.googleapis.com/v1/projects/p-1/locations/us-central1/cachedContents")]
+    [InlineData("global", null, "v1beta1", "https://aiplatform.googleapis.com/v1beta1/projects/p-1/locations/global/cachedContents")]
+    [InlineData("europe-west4", "http://127.0.0.1:8123/", "v1", "http://127.0.0.1:8123/v1/projects/p-1/locations/europe-west4/cachedContents")]
+    [InlineData("us-east5", "https://gateway.example.com/vertex/", "v1", "https://gateway.example.com/vertex/v1/projects/p-1/locations/us-east5/cachedContents")]
+    public void Native_routes_hang_under_the_same_service_root_version_project_and_location(string location, string? baseUri, string version, string expected)
+    {
+        var e = VertexEndpoint.Resolve(new EndpointSettings
+        {
+            Project = "p-1", Location = location, ApiVersion = version, BaseUri = baseUri is null ? null : new Uri(baseUri),
+        }, _ => null);
+        Assert.Equal(expected, e.LocationUri("cachedContents").AbsoluteUri);
+        Assert.Equal($"projects/p-1/locations/{location}", e.LocationName);
+    }
+
+    [Fact]
+    public void Project_less_routes_keep_the_version_and_a_query()
+    {
+        var e = VertexEndpoint.Resolve(new EndpointSettings { Project = "p-1", Location = "us-central1", ApiVersion = "v1beta1" }, _ => null);
+        Assert.Equal("https://us-central1-aiplatform.googleapis.com/v1beta1/publishers/google/models?pageSize=100",
+            e.ApiUri("publishers/google/models?pageSize=100").AbsoluteUri);
+        Assert.Equal("https://us-central1-aiplatform.googleapis.com/v1beta1/projects/p-1/locations/us-central1/publishers/google/models/gemini-2.5-flash:countTokens",
+            e.LocationUri("publishers/google/models/gemini-2.5-flash:countTokens").AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("gemini-2.5-flash", "publishers/google/models/gemini-2.5-flash")]
+    [InlineData("google/gemini-embedding-001", "publishers/google/models/gemini-embedding-001")]
+    [InlineData("anthropic/claude-x", "publishers/anthropic/models/claude-x")]
+    [InlineData("publishers/google/models/gemini-2.5-pro", "publishers/google/models/gemini-2.5-pro")]
+    [InlineData("projects/p/locations/l/publishers/google/models/m", "projects/p/locations/l/publishers/google/models/m")]
+    public void Native_model_names_take_the_publisher_form(string model, string expected)
+        => Assert.Equal(expected, VertexEndpoint.PublisherModelName(model));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad model")]
+    public void A_malformed_native_model_name_is_refused(string model)
+        => Assert.Equal("Model", Assert.Throws<ArgumentException>(() => VertexEndpoint.PublisherModelName(model)).ParamName);
 }

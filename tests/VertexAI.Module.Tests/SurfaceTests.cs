@@ -59,6 +59,7 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Set-GeminiContext", "BaseUri", "System.Uri", false, Named, false, ""),
         ("Set-GeminiContext", "AccessToken", "System.Security.SecureString", false, Named, false, ""),
         ("Set-GeminiContext", "CredentialFile", "System.String", false, Named, false, ""),
+        ("Set-GeminiContext", "QuotaProject", "System.String", false, Named, false, ""),
         ("Set-GeminiContext", "MaxRetries", "System.Int32", false, Named, false, ""),
         ("Set-GeminiContext", "TimeoutSec", "System.Int32", false, Named, false, ""),
         ("Set-GeminiContext", "Proxy", "System.Uri", false, Named, false, ""),
@@ -236,12 +237,7 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "SystemMessage", "System.String", false, Named, false, "System"),
         (cmdlet, "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
         (cmdlet, "Model", "System.String", false, Named, false, ""),
-        (cmdlet, "Project", "System.String", false, Named, false, ""),
-        (cmdlet, "Location", "System.String", false, Named, false, ""),
         (cmdlet, "Endpoint", "System.String", false, Named, false, "EndpointId"),
-        (cmdlet, "ApiVersion", "System.String", false, Named, false, ""),
-        (cmdlet, "BaseUri", "System.Uri", false, Named, false, ""),
-        (cmdlet, "AccessToken", "System.Security.SecureString", false, Named, false, ""),
         (cmdlet, "Tool", "VertexAI.ToolDefinition[]", false, Named, false, "Tools"),
         (cmdlet, "ToolChoice", "System.String", false, Named, false, ""),
         (cmdlet, "Temperature", "System.Double", false, Named, false, ""),
@@ -261,6 +257,18 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
         (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
         (cmdlet, "StreamFunctionCallArguments", Switch, false, Named, false, ""),
+        .. ConnectionRows(cmdlet),
+    ];
+
+    /// <summary>The connection parameters every cmdlet that calls Vertex AI has (GeminiConnectionCommandBase).</summary>
+    internal static IEnumerable<(string, string, string, bool, int, bool, string)> ConnectionRows(string cmdlet) =>
+    [
+        (cmdlet, "Project", "System.String", false, Named, false, ""),
+        (cmdlet, "Location", "System.String", false, Named, false, ""),
+        (cmdlet, "ApiVersion", "System.String", false, Named, false, ""),
+        (cmdlet, "BaseUri", "System.Uri", false, Named, false, ""),
+        (cmdlet, "AccessToken", "System.Security.SecureString", false, Named, false, ""),
+        (cmdlet, "QuotaProject", "System.String", false, Named, false, ""),
         (cmdlet, "MaxRetries", "System.Int32", false, Named, false, ""),
         (cmdlet, "TimeoutSec", "System.Int32", false, Named, false, ""),
         (cmdlet, "Proxy", "System.Uri", false, Named, false, ""),

@@ -127,6 +127,73 @@ Describe 'Set-GeminiContext and Get-GeminiContext' {
         }
     }
 
+    Context 'The quota project (x-goog-user-project)' {
+        BeforeAll {
+            $savedQuota = $env:GOOGLE_CLOUD_QUOTA_PROJECT
+            function Get-SentQuotaProject { @(Get-EmulatorRequest | ForEach-Object { $_.headers.'x-goog-user-project' }) }
+        }
+
+        AfterEach { $env:GOOGLE_CLOUD_QUOTA_PROJECT = $savedQuota }
+
+        It 'sends -QuotaProject from <_> as x-goog-user-project' -ForEach 'Invoke-GeminiChat', 'Get-GeminiStream' {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = $null
+            & $_ 'Hi' -QuotaProject billing-project | Out-Null
+            Get-SentQuotaProject | Should -Be @('billing-project')
+        }
+
+        It 'sends none when no quota project is set anywhere' {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = $null
+            Invoke-GeminiChat 'Hi' | Out-Null
+            $request = @(Get-EmulatorRequest)
+            $request.Count | Should -Be 1
+            $request[0].headers.PSObject.Properties.Name | Should -Not -Contain 'x-goog-user-project'
+        }
+
+        It 'takes GOOGLE_CLOUD_QUOTA_PROJECT, the context over it, and a parameter over both' {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = 'env-quota'
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -QuotaProject ctx-quota
+            Invoke-GeminiChat 'two' | Out-Null
+            Invoke-GeminiChat 'three' -QuotaProject param-quota | Out-Null
+            Get-SentQuotaProject | Should -Be @('env-quota', 'ctx-quota', 'param-quota')
+        }
+
+        It 'takes the credential file''s quota_project_id when nothing else names one' {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = $null
+            $keyPath = New-EmulatorServiceAccountKey -Path (Join-Path $TestDrive 'quota-key.json') -ClientEmail 'quota@emulator-project.iam.gserviceaccount.com'
+            $key = Get-Content $keyPath -Raw | ConvertFrom-Json
+            $key | Add-Member -NotePropertyName quota_project_id -NotePropertyValue 'file-quota'
+            [System.IO.File]::WriteAllText($keyPath, ($key | ConvertTo-Json -Depth 5), [System.Text.UTF8Encoding]::new($false))
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -CredentialFile $keyPath -Project ctx-project -Location us-central1
+            Invoke-GeminiChat 'Hi' | Out-Null
+            Get-SentQuotaProject | Should -Be @('file-quota')
+            (@(Get-EmulatorRequest)[0]).headers.Authorization | Should -Not -Be "Bearer $($emulator.Token)"
+        }
+
+        It 'names the quota project in -Verbose' {
+            $verbose = Invoke-GeminiChat 'Hi' -QuotaProject billing-project -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+            $verbose | Should -BeLike '*quota project billing-project*'
+            $verbose | Should -Not -Match ([regex]::Escape($emulator.Token))
+        }
+
+        It 'refuses a malformed quota project before sending, naming it' {
+            $failure = { Invoke-GeminiChat 'Hi' -QuotaProject 'Not A Project' } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike "*'Not A Project'*quota project*"
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'shows the context''s quota project and clears it with -Clear' {
+            Set-GeminiContext -QuotaProject ctx-quota
+            (Get-GeminiContext).QuotaProject | Should -Be 'ctx-quota'
+            Set-GeminiContext -QuotaProject ''
+            (Get-GeminiContext).QuotaProject | Should -BeNullOrEmpty
+            Set-GeminiContext -QuotaProject ctx-quota
+            Set-GeminiContext -Clear
+            (Get-GeminiContext).QuotaProject | Should -BeNullOrEmpty
+        }
+    }
+
     Context '-SystemMessage' {
         It 'sends the system prompt first in every request of a batch (<Command>)' -ForEach @(
             @{ Command = 'Invoke-GeminiChat' }

@@ -157,6 +157,9 @@ namespace VertexAI.Auth
                 => !_viaTransport ? _credential
                     : _byProxy.GetOrAdd(proxy?.AbsoluteUri ?? string.Empty, _ => _credential.CreateWithHttpClientFactory(new TransportHttpClientFactory(proxy)));
 
+            /// <summary>The credential's quota project (x-goog-user-project), if it names one.</summary>
+            internal string? QuotaProject => string.IsNullOrWhiteSpace(_credential.QuotaProject) ? null : _credential.QuotaProject;
+
             internal async Task<string> GetAsync(Uri? proxy, CancellationToken cancellationToken)
             {
                 var credential = For(proxy);

@@ -9,7 +9,7 @@ namespace VertexAI.Auth
     /// token and refreshes it from the token's own expiry, so this source fetches a token only when one is due.
     /// Google's assemblies load on the first token request, not when the module is imported.
     /// </summary>
-    public sealed class GoogleCredentialTokenSource : IAccessTokenSource, IProxiedTokenSource
+    public sealed class GoogleCredentialTokenSource : IAccessTokenSource, IProxiedTokenSource, IQuotaProjectSource
     {
         /// <summary>The OAuth scope Vertex AI needs.</summary>
         public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
@@ -82,6 +82,16 @@ namespace VertexAI.Auth
                     $"Could not load {Description}: {ex.Message} Run 'gcloud auth application-default login', set GOOGLE_APPLICATION_CREDENTIALS to a key file, name one with Set-GeminiContext -CredentialFile, or pass -AccessToken.", ex);
             }
             return await getter.GetAsync(proxy, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The credential's quota project, once it is loaded (the first token request loads it).</summary>
+        public string? QuotaProject
+        {
+            get
+            {
+                var getter = _getter;
+                return getter is { Status: TaskStatus.RanToCompletion } ? getter.Result.QuotaProject : null;
+            }
         }
 
         /// <inheritdoc/>

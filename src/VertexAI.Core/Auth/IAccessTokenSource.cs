@@ -27,4 +27,14 @@ namespace VertexAI.Auth
     {
         Task<string> GetTokenAsync(System.Uri? proxy, CancellationToken cancellationToken);
     }
+
+    /// <summary>
+    /// A source whose credential names a quota project (a credential file's <c>quota_project_id</c>, or
+    /// <c>GOOGLE_CLOUD_QUOTA_PROJECT</c> for Application Default Credentials), known once the credential is loaded.
+    /// </summary>
+    internal interface IQuotaProjectSource
+    {
+        /// <summary>The quota project, or null (none, or the credential not loaded yet).</summary>
+        string? QuotaProject { get; }
+    }
 }

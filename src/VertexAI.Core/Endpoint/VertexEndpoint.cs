@@ -38,6 +38,7 @@ namespace VertexAI
             EndpointId = endpointId;
             BaseUri = baseUri;
             Model = model;
+            ServiceRoot = BuildServiceRoot();
             ChatCompletionsUri = BuildUri();
         }
 
@@ -64,6 +65,53 @@ namespace VertexAI
 
         /// <summary>The URL requests are POSTed to.</summary>
         public Uri ChatCompletionsUri { get; }
+
+        /// <summary>
+        /// The service root, ending in '/': <see cref="BaseUri"/>, else <c>https://{location}-aiplatform.googleapis.com/</c>
+        /// (<c>https://aiplatform.googleapis.com/</c> for <c>global</c>).
+        /// </summary>
+        public Uri ServiceRoot { get; }
+
+        /// <summary>The location's resource name, <c>projects/{project}/locations/{location}</c>.</summary>
+        public string LocationName => $"projects/{Project}/locations/{Location}";
+
+        /// <summary>
+        /// A native Vertex AI REST URI: <c>{root}/{version}/{relativePath}</c> (e.g. <c>publishers/google/models</c>).
+        /// The path is used as given (escape its segments); it may end in a query.
+        /// </summary>
+        public Uri ApiUri(string relativePath)
+        {
+            if (relativePath is null) throw new ArgumentNullException(nameof(relativePath));
+            return new Uri(ServiceRoot, ApiVersion + "/" + relativePath.TrimStart('/'));
+        }
+
+        /// <summary>
+        /// A native REST URI under this location: <c>{root}/{version}/projects/{project}/locations/{location}/{relativePath}</c>
+        /// (e.g. <c>cachedContents</c>, <c>batchPredictionJobs/123:cancel</c>).
+        /// </summary>
+        public Uri LocationUri(string relativePath)
+        {
+            if (relativePath is null) throw new ArgumentNullException(nameof(relativePath));
+            return ApiUri(LocationName + "/" + relativePath.TrimStart('/'));
+        }
+
+        /// <summary>
+        /// A model's resource name as the native API takes it: <c>publishers/google/models/{id}</c> for a bare id or
+        /// <c>google/{id}</c> (the Chat Completions form); a name that already starts with <c>publishers/</c> or
+        /// <c>projects/</c> is kept.
+        /// </summary>
+        public static string PublisherModelName(string model)
+        {
+            if (string.IsNullOrWhiteSpace(model)) throw new ArgumentException("A model id is required.", "Model");
+            model = model.Trim();
+            if (!ModelPattern.IsMatch(model))
+            {
+                throw new ArgumentException($"'{model}' is not a valid model id: use an id such as 'gemini-2.5-flash'.", "Model");
+            }
+            if (model.StartsWith("publishers/", StringComparison.Ordinal) || model.StartsWith("projects/", StringComparison.Ordinal)) return model;
+            var slash = model.IndexOf('/');
+            return slash < 0 ? "publishers/google/models/" + model : $"publishers/{model.Substring(0, slash)}/models/{model.Substring(slash + 1)}";
+        }
 
         /// <summary>
         /// Resolves an endpoint from the given values, then the environment
@@ -143,6 +191,9 @@ namespace VertexAI
         // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix. The one place it is added.
         private static string WithPublisher(string model) => model.IndexOf('/') < 0 ? "google/" + model : model;
 
+        /// <summary>Whether <paramref name="value"/> has the form of a Google Cloud project id or number.</summary>
+        public static bool IsProjectId(string value) => ProjectPattern.IsMatch(value);
+
         /// <summary>
         /// Refuses anything but https, except plain http to a loopback address (a local emulator or test server):
         /// a token must never cross a network in clear text.
@@ -169,12 +220,15 @@ namespace VertexAI
             return IPAddress.TryParse(uri.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip);
         }
 
-        private Uri BuildUri()
-        {
-            var root = BaseUri is not null
+        private Uri BuildServiceRoot()
+            => new Uri((BaseUri is not null
                 ? BaseUri.AbsoluteUri.TrimEnd('/')
                 // The global location has no regional host prefix.
-                : Location == "global" ? "https://aiplatform.googleapis.com" : $"https://{Location}-aiplatform.googleapis.com";
+                : Location == "global" ? "https://aiplatform.googleapis.com" : $"https://{Location}-aiplatform.googleapis.com") + "/");
+
+        private Uri BuildUri()
+        {
+            var root = ServiceRoot.AbsoluteUri.TrimEnd('/');
             var endpoint = EndpointId ?? "openapi";
             return new Uri($"{root}/{ApiVersion}/projects/{Uri.EscapeDataString(Project)}/locations/{Location}/endpoints/{Uri.EscapeDataString(endpoint)}/chat/completions");
         }

@@ -94,7 +94,7 @@ namespace VertexAI
         }
 
         // An error status: the server's error object (or what stood in its place), for the pipeline to retry or give up with.
-        private static async Task<TryFailedException> StatusErrorAsync(TransportMessage message)
+        internal static async Task<TryFailedException> StatusErrorAsync(TransportMessage message)
         {
             var response = message.Response!;
             var status = (int)response.StatusCode;
@@ -250,7 +250,7 @@ namespace VertexAI
             return WireWriter.SerializeRequest(copy);
         }
 
-        private static async Task<byte[]> ReadBodyBytesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        internal static async Task<byte[]> ReadBodyBytesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {
             using var reg = cancellationToken.Register(() => response.Dispose());
             var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);

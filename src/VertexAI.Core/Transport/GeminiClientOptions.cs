@@ -42,6 +42,14 @@ namespace VertexAI
         /// </summary>
         public bool LogRequestBody { get; set; }
 
+        /// <summary>
+        /// The Google Cloud project billed for the calls' quota, sent as <c>x-goog-user-project</c> on every request. When
+        /// null, the credential's own (Application Default Credentials read <c>GOOGLE_CLOUD_QUOTA_PROJECT</c>, else the
+        /// credential file's <c>quota_project_id</c>), else none. User credentials (<c>gcloud auth application-default
+        /// login</c>) need one for routes whose path names no project.
+        /// </summary>
+        public string? QuotaProject { get; set; }
+
         /// <summary>Where verbose and debug messages go.</summary>
         public IGeminiLog Log { get; set; } = NullGeminiLog.Instance;
     }

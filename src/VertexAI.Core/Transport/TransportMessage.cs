@@ -20,8 +20,9 @@ namespace VertexAI
 
         private List<IDisposable>? _tryResources;
 
-        internal TransportMessage(HttpMethod method, Uri uri, byte[]? body, bool stream, string? model, CancellationToken callToken)
+        internal TransportMessage(HttpMethod method, Uri uri, byte[]? body, bool stream, string? model, CancellationToken callToken, string? operation = null)
         {
+            Operation = operation;
             Method = method;
             Uri = uri;
             Body = body;
@@ -39,6 +40,9 @@ namespace VertexAI
 
         /// <summary>For the log only.</summary>
         internal string? Model { get; }
+
+        /// <summary>For the log only: what a native REST call does (e.g. "create cache"); null for a chat call.</summary>
+        internal string? Operation { get; }
 
         /// <summary>The caller's token (Ctrl+C): never retried, unlike the try's own time limit.</summary>
         internal CancellationToken CallToken { get; }
@@ -63,6 +67,9 @@ namespace VertexAI
         internal HttpResponseMessage? Response { get; set; }
         internal CancellationTokenSource? SendTimer { get; set; }
         internal string? RequestId { get; set; }
+
+        /// <summary>The quota project sent with the current try (x-goog-user-project), for the log.</summary>
+        internal string? QuotaProject { get; set; }
 
         /// <summary>The bearer token of the current send: errors built from what the server sent back are scrubbed of it.</summary>
         internal string? Token { get; set; }

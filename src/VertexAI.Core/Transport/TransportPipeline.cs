@@ -30,8 +30,30 @@ namespace VertexAI
             TransportStage perTry = new HttpStage(http, options.Timeout);
             if (logging) perTry = new LogStage(log, tokens, proxyDescription, options.LogRequestBody, perTry);
             // A caller's own HttpClient hides its proxy: token fetches then take the environment's, as a plain call would.
-            _perTry = new AuthStage(tokens, options.HttpClient is null ? options.Proxy : null, log, perTry);
+            _perTry = new AuthStage(tokens, options.HttpClient is null ? options.Proxy : null, QuotaProjectOf(options), log, perTry);
             _retry = new RetryStage(options.Retry, options.Timeout, log);
+        }
+
+        /// <summary>The environment variable naming the quota project, as Google's SDKs read it.</summary>
+        internal const string QuotaProjectVariable = "GOOGLE_CLOUD_QUOTA_PROJECT";
+
+        // The option, else the environment; null leaves it to the credential (its file's quota_project_id).
+        private static string? QuotaProjectOf(GeminiClientOptions options)
+        {
+            var quota = options.QuotaProject;
+            var source = "-QuotaProject";
+            if (string.IsNullOrWhiteSpace(quota))
+            {
+                quota = Environment.GetEnvironmentVariable(QuotaProjectVariable);
+                source = QuotaProjectVariable;
+            }
+            if (string.IsNullOrWhiteSpace(quota)) return null;
+            quota = quota!.Trim();
+            if (!VertexEndpoint.IsProjectId(quota))
+            {
+                throw new ArgumentException($"'{quota}' ({source}) is not a valid Google Cloud project id for the quota project: use lowercase letters, digits and hyphens (e.g. 'my-project-123') or the project number.", "QuotaProject");
+            }
+            return quota;
         }
 
         /// <summary>
@@ -165,16 +187,23 @@ namespace VertexAI
     /// </summary>
     internal sealed class AuthStage : TransportStage
     {
+        /// <summary>The header Google's SDKs send the quota project in.</summary>
+        internal const string QuotaProjectHeader = "x-goog-user-project";
+
         private readonly IAccessTokenSource _tokens;
         private readonly IProxiedTokenSource? _proxied;
         private readonly Uri? _proxy;
+        private readonly string? _quotaProject;
+        private readonly IQuotaProjectSource? _credentialQuota;
         private readonly IGeminiLog _log;
 
-        internal AuthStage(IAccessTokenSource tokens, Uri? proxy, IGeminiLog log, TransportStage next) : base(next)
+        internal AuthStage(IAccessTokenSource tokens, Uri? proxy, string? quotaProject, IGeminiLog log, TransportStage next) : base(next)
         {
             _tokens = tokens;
             _proxied = tokens as IProxiedTokenSource;
             _proxy = proxy;
+            _quotaProject = quotaProject;
+            _credentialQuota = tokens as IQuotaProjectSource;
             _log = log;
         }
 
@@ -187,6 +216,11 @@ namespace VertexAI
                 message.Token = token;
                 var request = message.Request ?? message.NewRequest();
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                // Google bills a user credential's calls to this project (and refuses project-less routes without one).
+                // The credential's own is known only once it has been loaded, which the token fetch above did.
+                var quota = _quotaProject ?? _credentialQuota?.QuotaProject;
+                if (quota is not null) request.Headers.TryAddWithoutValidation(QuotaProjectHeader, quota);
+                message.QuotaProject = quota;
                 var response = await Next!.SendAsync(message).ConfigureAwait(false);
                 if ((int)response.StatusCode != 401 || message.TokenRefreshed || !_tokens.Invalidate(token)) return response;
 
@@ -216,8 +250,9 @@ namespace VertexAI
 
         internal override async Task<HttpResponseMessage> SendAsync(TransportMessage message)
         {
-            _log.Verbose($"{message.Method} {message.Uri} (model {message.Model ?? "(endpoint default)"}{(message.Stream ? ", streaming" : "")}, {_tokens.Description}"
-                + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}") + $", attempt {message.Attempt}).");
+            _log.Verbose($"{message.Method} {message.Uri} ({(message.Operation is { } operation ? operation : "model " + (message.Model ?? "(endpoint default)"))}{(message.Stream ? ", streaming" : "")}, {_tokens.Description}"
+                + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}")
+                + (message.QuotaProject is null ? "" : $", quota project {message.QuotaProject}") + $", attempt {message.Attempt}).");
             if (message.Body is { } body)
             {
                 // The JSON itself only when asked for (-Debug), and once per call: shortening a large body costs time.
