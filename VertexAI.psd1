@@ -14,7 +14,7 @@
     PowerShellVersion = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess = @('VertexAI.format.ps1xml')
-    CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat')
+    CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat', 'Start-GeminiBatchJob', 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob', 'Receive-GeminiBatchJob')
     FunctionsToExport = @()
     AliasesToExport = @()
     VariablesToExport = @()

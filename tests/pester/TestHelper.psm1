@@ -467,7 +467,14 @@ function New-TestPng {
     $Path
 }
 
-Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+function Set-EmulatorBatchJobSpeed {
+    <# How many reads (GET or list) each batch job state lasts for jobs created from now on (POST /_emulator/batch-jobs). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][int] $ReadsPerState, $Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/batch-jobs' -Body (@{ readsPerState = $ReadsPerState } | ConvertTo-Json) | Out-Null
+}
+
+Export-ModuleMember -Function Get-VertexAIRepoRoot, Set-EmulatorBatchJobSpeed, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
