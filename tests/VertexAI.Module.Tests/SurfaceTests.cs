@@ -28,6 +28,21 @@ public sealed class SurfaceTests(ModuleFixture module)
         .. ChatRows("Enter-GeminiChat"),
         ("Enter-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Enter-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
+        .. ChatRows("Start-GeminiBatchJob"),
+        ("Start-GeminiBatchJob", "OutputUri", "System.String", true, Named, false, ""),
+        ("Start-GeminiBatchJob", "DisplayName", "System.String", false, Named, false, ""),
+        ("Start-GeminiBatchJob", "StorageBaseUri", "System.Uri", false, Named, false, ""),
+        .. ConnectionRows("Get-GeminiBatchJob"),
+        ("Get-GeminiBatchJob", "Name", "System.String[]", false, 0, true, ""),
+        .. ConnectionRows("Wait-GeminiBatchJob"),
+        ("Wait-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Wait-GeminiBatchJob", "PollIntervalSec", "System.Double", false, Named, false, ""),
+        .. ConnectionRows("Stop-GeminiBatchJob"),
+        ("Stop-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Stop-GeminiBatchJob", "PassThru", Switch, false, Named, false, ""),
+        .. ConnectionRows("Receive-GeminiBatchJob"),
+        ("Receive-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Receive-GeminiBatchJob", "StorageBaseUri", "System.Uri", false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
         ("New-GeminiMessage", "Role", "System.String", false, Named, false, ""),
         ("New-GeminiMessage", "Image", "System.String[]", false, Named, false, ""),
@@ -70,7 +85,9 @@ public sealed class SurfaceTests(ModuleFixture module)
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
     // objects with a Prompt property (Import-Csv rows) bind to the chat cmdlets' -Prompt.
     private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName =
-        [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt")];
+        [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt"),
+         ("Start-GeminiBatchJob", "Prompt"), ("Get-GeminiBatchJob", "Name"), ("Wait-GeminiBatchJob", "Name"), ("Stop-GeminiBatchJob", "Name"),
+         ("Receive-GeminiBatchJob", "Name")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -119,6 +136,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Set-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Get-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Enter-GeminiChat", "VertexAI.ChatMessage")]
+    [InlineData("Start-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Get-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Wait-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Stop-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Receive-GeminiBatchJob", "VertexAI.ChatCompletion")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -130,6 +152,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("New-GeminiMessage")]
     [InlineData("New-GeminiTool")]
     [InlineData("Enter-GeminiChat")]
+    [InlineData("Start-GeminiBatchJob")]
+    [InlineData("Receive-GeminiBatchJob")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
     {
         Assert.NotNull(module.CoreAssembly);
@@ -179,6 +203,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "TimeoutSec", 1d, 86400d)]
     [InlineData("Get-GeminiStream", "TimeoutSec", 1d, 86400d)]
     [InlineData("Invoke-GeminiChat", "ThrottleLimit", 1d, 64d)]
+    [InlineData("Wait-GeminiBatchJob", "PollIntervalSec", 0.01d, 3600d)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
