@@ -227,6 +227,7 @@ namespace VertexAI.Commands
             {
                 if (line.Completion is { } completion)
                 {
+                    if (completion.ParseError is { } parseError) WriteError(ErrorRecords.InvalidStructuredOutput(parseError));
                     var output = PSObject.AsPSObject(completion);
                     if (output.Properties["Input"] is null) output.Properties.Add(new PSNoteProperty("Input", line.Input));
                     WriteObject(output);

@@ -149,6 +149,11 @@ Describe 'Gemini batch prediction jobs' {
             $answer.Thoughts | Should -Be 'Thinking about: Why?'
             $answer.Content | Should -Be 'Echo: Why?'
             $answer.Usage.ReasoningTokens | Should -Be 7
+
+            $job = 'Zurich' | Start-GeminiBatchJob -OutputUri gs://path-bucket/json -ResponseFormat json_object
+            (Get-InputLine $job)[0].request.generationConfig.responseMimeType | Should -Be 'application/json'
+            $answer = $job | Wait-GeminiBatchJob -PollIntervalSec 0.05 | Receive-GeminiBatchJob
+            $answer.Parsed['echo'] | Should -Be 'Echo: Zurich'
         }
     }
 

@@ -31,16 +31,16 @@ try {
         [pscustomobject]@{ Phase = $Name; Result = $line; Seconds = [math]::Round($watch.Elapsed.TotalSeconds, 1) }
     }
 
-    $baseline = Invoke-Phase 'baseline (import, one online prompt)' '$null = Invoke-GeminiChat hi; "peak $([math]::Round((Get-Peak) / 1MB)) MB"'
+    $baseline = Invoke-Phase 'baseline (import, one online prompt)' '$null = Invoke-GeminiChat hi; "peak $([math]::Round((Get-Peak) / 1MB)) MB; managed heap after a full GC $([math]::Round([GC]::GetTotalMemory($true) / 1MB)) MB"'
     $start = Invoke-Phase "Start-GeminiBatchJob, $Count prompts" @"
 `$job = 1..$Count | ForEach-Object { "Classify support ticket number `$_ : the printer on floor `$(`$_ % 7) shows error E`$(`$_ % 100) after the update." } |
     Start-GeminiBatchJob -OutputUri gs://memory-bucket/run/ -SystemMessage 'Answer with one word: bug, question or request.' -MaxTokens 5
-"peak `$([math]::Round((Get-Peak) / 1MB)) MB; job `$(`$job.Name)"
+"peak `$([math]::Round((Get-Peak) / 1MB)) MB; managed heap after a full GC `$([math]::Round([GC]::GetTotalMemory(`$true) / 1MB)) MB; job `$(`$job.Name)"
 "@
     $jobName = ($start.Result -split 'job ')[-1]
     $receive = Invoke-Phase "Wait- and Receive-GeminiBatchJob, $Count answers" @"
 `$n = 0; Wait-GeminiBatchJob '$jobName' -PollIntervalSec 1 | Receive-GeminiBatchJob | ForEach-Object { `$n++ }
-"peak `$([math]::Round((Get-Peak) / 1MB)) MB; `$n answers"
+"peak `$([math]::Round((Get-Peak) / 1MB)) MB; managed heap after a full GC `$([math]::Round([GC]::GetTotalMemory(`$true) / 1MB)) MB; `$n answers"
 "@
     $baseline, $start, $receive | Format-Table -AutoSize | Out-String -Width 200
 }

@@ -42,6 +42,7 @@ namespace VertexAI.Batch
             if (root.ValueKind != JsonValueKind.Object) throw new JsonException("A batch output line must be a JSON object.");
             long? line = null;
             string? input = null;
+            var wantsJson = false;
             if (root.TryGetProperty("request", out var request) && request.ValueKind == JsonValueKind.Object)
             {
                 if (request.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Object
@@ -51,6 +52,9 @@ namespace VertexAI.Batch
                     line = parsed;
                 }
                 input = LastUserText(request);
+                wantsJson = request.TryGetProperty("generationConfig", out var config) && config.ValueKind == JsonValueKind.Object
+                       && config.TryGetProperty("responseMimeType", out var mime) && mime.ValueKind == JsonValueKind.String
+                       && mime.GetString() == "application/json";
             }
             var status = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0 ? s.GetString() : null;
             ChatCompletion? completion = null;
@@ -58,6 +62,8 @@ namespace VertexAI.Batch
             {
                 completion = NativeResponseReader.Read(response, model);
                 if (root.TryGetProperty("processed_time", out var processed)) completion.AdditionalProperties["processed_time"] = PlainJson.FromElement(processed);
+                // A JSON answer is parsed as online (plain values: the .NET type a schema came from is not known here).
+                if (wantsJson) StructuredOutput.Apply(ResponseFormat.JsonObject, completion);
             }
             else if (status is null)
             {

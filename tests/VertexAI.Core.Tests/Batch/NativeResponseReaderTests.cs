@@ -124,4 +124,16 @@ public sealed class NativeResponseReaderTests
         Assert.Null(unlabelled.Line);
         Assert.Equal("y", unlabelled.Input);
     }
+
+    [Fact]
+    public void A_JSON_answer_is_parsed_into_Parsed_as_online_and_a_broken_one_keeps_its_text_with_a_ParseError()
+    {
+        const string request = """{"contents":[{"role":"user","parts":[{"text":"Zurich"}]}],"generationConfig":{"responseMimeType":"application/json"}}""";
+        var ok = BatchOutputLine.Parse("""{"status":"","request":""" + request + ""","response":{"candidates":[{"content":{"role":"model","parts":[{"text":"{\"population\":421878}"}]},"finishReason":"STOP"}]}}""");
+        Assert.Equal(421878L, Json.PlainJson.GetPath(ok.Completion!.Parsed, "population"));
+        var broken = BatchOutputLine.Parse("""{"status":"","request":""" + request + ""","response":{"candidates":[{"content":{"role":"model","parts":[{"text":"{not json"}]},"finishReason":"STOP"}]}}""");
+        Assert.Null(broken.Completion!.Parsed);
+        Assert.NotNull(broken.Completion.ParseError);
+        Assert.Equal("{not json", broken.Completion.Content);
+    }
 }
