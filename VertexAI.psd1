@@ -13,6 +13,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # Windows PowerShell does not enforce DotNetFrameworkVersion: this script does, before VertexAI.dll loads (see its header).
+    ScriptsToProcess = @('VertexAI.Requirements.ps1')
     FormatsToProcess = @('VertexAI.format.ps1xml')
     CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat', 'Start-GeminiBatchJob', 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob', 'Receive-GeminiBatchJob')
     FunctionsToExport = @()

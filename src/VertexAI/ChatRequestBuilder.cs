@@ -56,6 +56,7 @@ namespace VertexAI.Commands
             }
             if (p.ReasoningEffort is not null) request.ReasoningEffort = p.ReasoningEffort.ToLowerInvariant();
             if (p.Modalities is { Length: > 0 }) request.Modalities = new List<string>(p.Modalities);
+            GoogleParameters.Apply(p, request);
             // Refused here, before any request: reasoning_effort with a thinking config, a recursive schema.
             ChatCalls.Validate(request);
             return request;

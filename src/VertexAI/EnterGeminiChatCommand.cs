@@ -344,6 +344,7 @@ namespace VertexAI.Commands
                     });
                 }
                 state.End(this);
+                if (completion?.Grounding is { Sources.Count: > 0 } grounding) Note(grounding.ToDisplayText());
                 return TurnOutcome.Answered;
             }
             catch (OperationCanceledException) when (turn.IsCancellationRequested)

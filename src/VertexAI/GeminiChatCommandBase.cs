@@ -152,6 +152,31 @@ namespace VertexAI.Commands
         [Parameter]
         public SwitchParameter StreamFunctionCallArguments { get; set; }
 
+        // Gemini's own settings: grounding, safety, a context cache, media resolution (translated by GoogleParameters).
+
+        /// <summary>Grounds the answer with Google Search (<c>web_search_options</c>); the sources come back on the completion's
+        /// Grounding property and are shown under the answer.</summary>
+        [Parameter]
+        public SwitchParameter GoogleSearch { get; set; }
+
+        /// <summary>Safety filter thresholds (<c>extra_body.google.safety_settings</c>): a hashtable of harm category to
+        /// threshold (<c>@{ HARM_CATEGORY_HATE_SPEECH = 'BLOCK_ONLY_HIGH' }</c>), hashtables with category, threshold and
+        /// method, or <c>CATEGORY=THRESHOLD</c> strings. Checked against Vertex's enums before sending.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(SafetySettingCompleter))]
+        public object[]? SafetySetting { get; set; }
+
+        /// <summary>A context cache to answer from (<c>extra_body.google.cached_content</c>): its full name, its id (completed with
+        /// the project and location), or a cache object with a Name property. Not on location global.</summary>
+        [Parameter]
+        [CachedContentTransformation]
+        public string? CachedContent { get; set; }
+
+        /// <summary>The resolution media inputs are read at (<c>extra_body.google.media_resolution</c>): low, medium or high.</summary>
+        [Parameter]
+        [ValidateSet("low", "medium", "high")]
+        public string? MediaResolution { get; set; }
+
         /// <summary>The prompt of the request being sent (null when only messages were sent): what outputs are tagged with.</summary>
         protected string? CurrentPrompt { get; private set; }
 
@@ -170,6 +195,8 @@ namespace VertexAI.Commands
             _conversationOnCommandLine = bound.ContainsKey(nameof(Conversation));
             _template = BuildTemplate(bound);
             _client = BuildClient();
+            // A context cache is checked against the resolved location (parameter, Set-GeminiContext or environment).
+            _template = Translate(() => GoogleOptions.ForEndpoint(_template, _client.Endpoint), "Gemini.InvalidArgument", ex => ex.ParamName);
             if (_conversationOnCommandLine) CollectConversation(Conversation);
             if (_messagesOnCommandLine) Collect(Message);
         }

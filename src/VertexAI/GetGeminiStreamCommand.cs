@@ -34,6 +34,12 @@ namespace VertexAI.Commands
                 var text = chunk.AnswerText;
                 if (!string.IsNullOrEmpty(text)) PostObject(text);
             }, token), target);
+            // -TextOnly writes only answer text to the pipeline: a grounded answer's sources go to the host, as Write-Host
+            // would (6> redirects them). Chunk objects carry them on the chunk that brought them (its Grounding).
+            if (textOnly && completion?.Grounding is { Sources.Count: > 0 } grounding)
+            {
+                WriteInformation(new HostInformationMessage { Message = grounding.ToDisplayText() }, new[] { "PSHOST" });
+            }
             WarnAboutEnding(completion);
         }
     }

@@ -255,6 +255,8 @@ namespace VertexAI.Commands
                     }
                 }, target);
                 _streamedIn = watch.Elapsed;
+                // The streamed text is on screen; a grounded answer's sources follow it there.
+                if (completion?.Grounding is { Sources.Count: > 0 } grounding) WriteHost(grounding.ToDisplayText(), noNewLine: false);
             }
             // A typed answer is made here, on the pipeline thread: PowerShell classes belong to this runspace.
             if (completion is not null) StructuredOutput.BindResultType(request.ResponseFormat, completion);

@@ -31,9 +31,33 @@ public class RobustnessTests : ScriptedEmulatorTests
             .Concat(Encoding.ASCII.GetBytes("\"}}]}\n\ndata: [DONE]\n\n")).ToArray();
         var ex = await Assert.ThrowsAsync<GeminiStreamException>(async () =>
         {
-            await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(bytes), null, null, TimeSpan.FromSeconds(5))) { }
+            await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(bytes), null, TimeSpan.FromSeconds(5))) { }
         });
         Assert.Contains("not valid JSON", ex.Message);
+    }
+
+    [Fact]
+    public async Task The_stream_reader_alone_only_parses_and_counts_what_it_yielded()
+    {
+        // No accumulator behind the reader: its failure says how many chunks came, and the partial message stays with
+        // whoever folds them (the client's stream path adds it; see StreamingTests).
+        var bytes = Encoding.UTF8.GetBytes("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"
+            + "data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"b\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+        var texts = new List<string?>();
+        await foreach (var chunk in ChunkStreamReader.ReadAsync(new MemoryStream(bytes), null, TimeSpan.FromSeconds(5))) texts.Add(chunk.Text);
+        // Both choices finished, so the missing [DONE] is no error.
+        Assert.Equal(new[] { "a", "b", null }, texts);
+
+        var unfinished = bytes.Take(bytes.Length - "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n".Length).ToArray();
+        var ex = await Assert.ThrowsAsync<GeminiStreamException>(async () =>
+        {
+            await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(unfinished), "req-1", TimeSpan.FromSeconds(5))) { }
+        });
+        Assert.Equal("The stream ended before [DONE] after 2 chunk(s). (request id req-1)", ex.Message);
+        Assert.Equal(2, ex.ChunksReceived);
+        Assert.Null(ex.PartialCompletion);
+        Assert.True(ex.IsConnectionFailure);
     }
 
     [Fact]
@@ -43,7 +67,7 @@ public class RobustnessTests : ScriptedEmulatorTests
         for (var i = 0; i < 50; i++) sb.Append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"").Append(new string('y', 900)).Append("\"}}]}\n\n");
         sb.Append("data: [DONE]\n\n");
         var chunks = 0;
-        await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), null, null, TimeSpan.FromSeconds(5), default, maxEventBytes: 1000))
+        await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), null, TimeSpan.FromSeconds(5), default, maxEventBytes: 1000))
         {
             chunks++;
         }
@@ -51,7 +75,7 @@ public class RobustnessTests : ScriptedEmulatorTests
 
         var ex = await Assert.ThrowsAsync<GeminiStreamException>(async () =>
         {
-            await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), null, null, TimeSpan.FromSeconds(5), default, maxEventBytes: 500)) { }
+            await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), null, TimeSpan.FromSeconds(5), default, maxEventBytes: 500)) { }
         });
         Assert.Contains("500-byte limit", ex.Message);
     }

@@ -102,7 +102,7 @@ public class StreamFuzzTests : ScriptedEmulatorTests
             var accumulator = new StreamAccumulator();
             try
             {
-                await foreach (var _ in ChunkStreamReader.ReadAsync(new MemoryStream(bytes), accumulator, null, PerCaseBound, cts.Token)) { }
+                await foreach (var chunk in ChunkStreamReader.ReadAsync(new MemoryStream(bytes), null, PerCaseBound, cts.Token)) accumulator.Add(chunk);
                 _ = accumulator.ToCompletion();
                 results++;
             }

@@ -95,6 +95,27 @@ public class StreamingTests : ScriptedEmulatorTests
     }
 
     [Fact]
+    public async Task A_broken_stream_says_where_it_broke_in_its_message()
+    {
+        // Pins the wording: how many chunks and how much text arrived, and that the partial message is kept.
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("one ")), SseStep.Data(ChunkJson("two"))));
+        var cut = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.StartsWith("The stream ended before [DONE] after 2 chunk(s) (7 characters of text); the partial message is kept on the error.", cut.Message);
+
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(
+            SseStep.Data(ChunkJson("partial ")),
+            SseStep.Data("""{"error":{"code":400,"message":"Bad turn.","status":"INVALID_ARGUMENT"}}""")));
+        var error = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.StartsWith("Vertex AI returned 400 INVALID_ARGUMENT: Bad turn.", error.Message);
+        Assert.EndsWith(" after 1 chunk(s) (8 characters of text); the partial message is kept on the error.", error.Message);
+
+        _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Raw("data: {\"choices\": [tru\n\n")));
+        var early = await Assert.ThrowsAsync<GeminiStreamException>(() => _f.Client().StreamAsync(EmulatorFixture.UserPrompt("x"), _ => { }));
+        Assert.Contains("{\"choices\": [tru before any chunk arrived.", early.Message);
+        Assert.Null(early.PartialCompletion);
+    }
+
+    [Fact]
     public async Task A_clean_end_without_done_is_an_error_unless_every_choice_finished()
     {
         _f.Emulator.Scenarios.Enqueue(Scenario.Stream(SseStep.Data(ChunkJson("one "))));

@@ -71,6 +71,12 @@ public sealed class RecordedRequest
     /// <summary>True when <see cref="EndpointId"/> is <c>openapi</c>.</summary>
     public bool IsManaged => EndpointId == "openapi";
 
+    /// <summary>
+    /// Whether the request line held an absolute URI (<c>GET http://host/path</c>): what a client sends to a forward proxy.
+    /// Pointing a client's proxy at the emulator itself shows which of its requests took the proxy.
+    /// </summary>
+    public bool ViaProxy { get; internal set; }
+
     /// <summary>Status the emulator answered with; 0 while unanswered or when the connection was dropped first.</summary>
     public int ResponseStatus => Volatile.Read(ref _responseStatus);
 

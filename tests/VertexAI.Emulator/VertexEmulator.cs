@@ -27,6 +27,7 @@ public sealed class VertexEmulator : IAsyncDisposable
         DefaultToken = _tokens.Issue(TimeSpan.MaxValue);
         var verifier = new JwtBearerVerifier(_credentials);
         var signatures = new ThoughtSignatures();
+        ICachedContentStore caches = new AnyWellFormedCache();
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
@@ -35,7 +36,8 @@ public sealed class VertexEmulator : IAsyncDisposable
             Scenarios,
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
-            new ReplyBuilder(signatures));
+            new ReplyBuilder(signatures, caches),
+            caches);
         var bearer = new BearerCheck(() => requireAuth, _tokens, verifier);
         _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
             (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs),

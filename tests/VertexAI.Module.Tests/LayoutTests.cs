@@ -7,11 +7,12 @@ namespace VertexAI.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class LayoutTests(ModuleFixture module)
 {
-    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.format.ps1xml", "LICENSE"];
+    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.Requirements.ps1", "VertexAI.format.ps1xml", "LICENSE"];
 
     [Theory]
     [InlineData("VertexAI.dll")]
     [InlineData("VertexAI.psd1")]
+    [InlineData("VertexAI.Requirements.ps1")]
     [InlineData("VertexAI.format.ps1xml")]
     [InlineData("LICENSE")]
     [InlineData("en-US/VertexAI.dll-Help.xml")]

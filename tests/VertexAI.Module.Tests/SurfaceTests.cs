@@ -282,6 +282,10 @@ public sealed class SurfaceTests(ModuleFixture module)
         (cmdlet, "SchemaName", "System.String", false, Named, false, ""),
         (cmdlet, "Modalities", "System.String[]", false, Named, false, ""),
         (cmdlet, "StreamFunctionCallArguments", Switch, false, Named, false, ""),
+        (cmdlet, "GoogleSearch", Switch, false, Named, false, ""),
+        (cmdlet, "SafetySetting", "System.Object[]", false, Named, false, ""),
+        (cmdlet, "CachedContent", "System.String", false, Named, false, ""),
+        (cmdlet, "MediaResolution", "System.String", false, Named, false, ""),
         .. ConnectionRows(cmdlet),
     ];
 

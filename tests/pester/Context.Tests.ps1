@@ -194,6 +194,20 @@ Describe 'Set-GeminiContext and Get-GeminiContext' {
         }
     }
 
+    Context 'A credential file behind -Proxy' {
+        It 'fetches the token through -Proxy too, as the call goes' {
+            # The emulator serves as its own forward proxy: it records which requests came in proxy form.
+            $keyPath = New-EmulatorServiceAccountKey -Path (Join-Path $TestDrive 'proxied-key.json') -ClientEmail 'proxied@emulator-project.iam.gserviceaccount.com'
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -CredentialFile $keyPath -Project ctx-project -Location us-central1
+            (Invoke-GeminiChat 'Hi' -Proxy $emulator.BaseUri).Content | Should -Be 'Echo: Hi'
+            $sent = @(Get-EmulatorRequest -All)
+            $token = @($sent | Where-Object kind -EQ 'token')
+            $token.Count | Should -Be 1
+            $token[0].viaProxy | Should -BeTrue
+            @($sent | Where-Object kind -EQ 'chat')[0].viaProxy | Should -BeTrue
+        }
+    }
+
     Context '-SystemMessage' {
         It 'sends the system prompt first in every request of a batch (<Command>)' -ForEach @(
             @{ Command = 'Invoke-GeminiChat' }

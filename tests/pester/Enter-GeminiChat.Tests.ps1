@@ -125,6 +125,16 @@ function prompt { 'READY> ' }
             Set-Content -LiteralPath (Join-Path ([IO.Path]::GetTempPath()) 'enter-screen.txt') -Value (Get-TmuxScreen -Terminal $terminal -History)
         }
 
+        It 'lists the sources under a grounded answer (-GoogleSearch)' {
+            Start-Chat '-GoogleSearch'
+            Send-TmuxKeys -Terminal $terminal -Line 'Is us-central1 degraded?'
+            $screen = Wait-TmuxScreen -Terminal $terminal -Pattern 'Sources:\s*\n\s*\[1\] example\.com \(https://vertexaisearch\.cloud\.google\.com/grounding-api-redirect/\S+-1\)\s*\n\s*\[2\] example\.org \(https://\S+-2\)\s*\nYou:'
+            $screen | Should -Match '(?m)^Gemini: Echo: Is us-central1 degraded\?\s*\nSources:'
+            Stop-Chat | Should -Be 2
+            $request = @(Get-EmulatorRequest)[0]
+            $request.body | Should -Match '"web_search_options":\{\}'
+        }
+
         It 'writes the answer while it streams' {
             Add-SlowStream -Count 8 -EventDelayMs 300
             Start-Chat
@@ -355,6 +365,24 @@ function prompt { 'READY> ' }
             $result.Output | Should -Match 'The chat ends'
             $result.Output | Should -Not -Match 'never read'
             $result.Output | Should -Match '(?m)^COUNT=1\s*$'
+            @(Get-EmulatorRequest).Count | Should -Be 0
+        }
+
+        It 'sends -SafetySetting, -CachedContent and -MediaResolution with every turn' {
+            $result = Invoke-RedirectedChat -Turns 'one', 'two' -Command '$c = Enter-GeminiChat -SafetySetting @{ HARM_CATEGORY_HARASSMENT = ''BLOCK_NONE'' } -CachedContent 55 -MediaResolution medium; "COUNT=$($c.Count)"'
+            $result.Error | Should -BeNullOrEmpty
+            $result.Output | Should -Match '(?m)^COUNT=4\s*$'
+            $requests = @(Get-EmulatorRequest)
+            $requests.Count | Should -Be 2
+            foreach ($request in $requests) {
+                $request.body | Should -Match ([regex]::Escape('"extra_body":{"google":{"safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}],"cached_content":"projects/test-project/locations/us-central1/cachedContents/55","media_resolution":"MEDIA_RESOLUTION_MEDIUM"}}'))
+            }
+        }
+
+        It 'refuses -CachedContent on location global before the first turn' {
+            $result = Invoke-RedirectedChat -Turns 'never sent' -Command 'Enter-GeminiChat -CachedContent 55 -Location global; "AFTER"'
+            $result.Error | Should -Match "no context caches in location 'global'"
+            $result.Output | Should -Not -Match 'You:'
             @(Get-EmulatorRequest).Count | Should -Be 0
         }
 

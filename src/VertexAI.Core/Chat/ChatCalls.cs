@@ -59,6 +59,7 @@ namespace VertexAI
         {
             if (client is null) throw new ArgumentNullException(nameof(client));
             Validate(request);
+            request = GoogleOptions.ForEndpoint(request, client.Endpoint);
             var completion = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
             Finish(request, completion, bindResultType);
             return completion;
@@ -79,8 +80,9 @@ namespace VertexAI
             if (client is null) throw new ArgumentNullException(nameof(client));
             if (onChunk is null) throw new ArgumentNullException(nameof(onChunk));
             Validate(request);
+            request = GoogleOptions.ForEndpoint(request, client.Endpoint);
             var splitter = new StreamThoughtSplitter(ThinkingOptions.MarkerOf(request));
-            // The client's own accumulator, the only one: each chunk is folded into it before it is yielded here.
+            // The only accumulator: the client folds each chunk into it before it yields the chunk here.
             var accumulator = new StreamAccumulator();
             var sawCalls = false;
             await foreach (var chunk in client.StreamChunksAsync(request, accumulator, cancellationToken).ConfigureAwait(false))

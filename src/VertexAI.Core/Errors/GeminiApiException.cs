@@ -165,10 +165,47 @@ namespace VertexAI
             PartialCompletion = partial;
         }
 
+        // What the stream reader knows when it breaks off: the message around the position, so that whoever folds the
+        // chunks can say how much text arrived and keep it (KeepPartial) without the reader folding them itself.
+        private readonly string? _before;
+        private readonly string? _after;
+        private string? _message;
+
+        internal GeminiStreamException(string before, string after, int chunksReceived, int? httpStatus = null, string? googleStatus = null,
+            string? errorMessage = null, IReadOnlyList<object?>? details = null, string? requestId = null, Exception? innerException = null)
+            : this(before + Position(chunksReceived, null) + after, chunksReceived, null, httpStatus, googleStatus, errorMessage, details, requestId, innerException)
+        {
+            _before = before;
+            _after = after;
+        }
+
+        /// <inheritdoc />
+        public override string Message => _message ?? base.Message;
+
         /// <summary>How many chunks were received before the stream broke.</summary>
         public int ChunksReceived { get; }
 
         /// <summary>The message assembled from the chunks that did arrive (null when none did).</summary>
         public ChatCompletion? PartialCompletion { get; internal set; }
+
+        /// <summary>
+        /// Completes a failure of the stream reader with what the chunks folded so far make: the partial message, and its
+        /// length in the error's message. Nothing changes when no chunk arrived or the exception did not come from the reader.
+        /// </summary>
+        internal void KeepPartial(StreamAccumulator folded)
+        {
+            if (_before is null || PartialCompletion is not null || folded.ChunkCount == 0) return;
+            var partial = folded.ToCompletion();
+            PartialCompletion = partial;
+            _message = _before + Position(folded.ChunkCount, partial.Content?.Length ?? 0) + _after;
+        }
+
+        private static string Position(int chunks, int? textLength)
+        {
+            if (chunks == 0) return " before any chunk arrived.";
+            if (textLength is null) return $" after {chunks} chunk(s).";
+            return $" after {chunks} chunk(s) ({textLength} characters of text); the partial message is kept on the error.";
+        }
+
     }
 }

@@ -88,6 +88,12 @@ namespace VertexAI
         /// <summary>The first choice's tool calls.</summary>
         public IReadOnlyList<ToolCall>? ToolCalls => Message?.ToolCalls;
 
+        /// <summary>
+        /// What the first choice was grounded on (-GoogleSearch: sources with titles and URIs, the search queries), or null
+        /// when the server sent no grounding. The raw metadata stays on the message as it came.
+        /// </summary>
+        public Grounding? Grounding => Choices.Count > 0 ? Grounding.FromChoice(Choices[0]) : null;
+
         /// <summary>The first choice's finish reason.</summary>
         public string? FinishReason => Choices.Count > 0 ? Choices[0].FinishReason : null;
 

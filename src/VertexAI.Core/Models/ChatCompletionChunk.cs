@@ -51,6 +51,10 @@ namespace VertexAI
         /// <summary>The first choice's finish reason, on the last chunk of a choice.</summary>
         public string? FinishReason => Choices.Count > 0 ? Choices[0].FinishReason : null;
 
+        /// <summary>The grounding (sources, search queries) this chunk's first choice carries; with -GoogleSearch it comes on a
+        /// late chunk. Null on the others.</summary>
+        public Grounding? Grounding => Choices.Count > 0 ? Grounding.FromChunkChoice(Choices[0]) : null;
+
         /// <inheritdoc/>
         public override string ToString() => Text ?? string.Empty;
     }

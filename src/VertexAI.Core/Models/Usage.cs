@@ -23,6 +23,12 @@ namespace VertexAI
         /// <summary><c>prompt_tokens_details</c>, when present.</summary>
         public IDictionary<string, object?>? PromptTokensDetails { get; set; }
 
+        /// <summary>
+        /// Prompt tokens served from a context cache (<c>prompt_tokens_details.cached_tokens</c>, OpenAI's name for Gemini's
+        /// <c>cachedContentTokenCount</c>; they are counted in <see cref="PromptTokens"/> too), when reported.
+        /// </summary>
+        public int? CachedTokens => Json.PlainJson.GetPath(PromptTokensDetails, "cached_tokens") is long n ? (int)n : (int?)null;
+
         /// <summary>Vertex's <c>extra_properties</c> (holds <c>google.traffic_type</c>).</summary>
         public IDictionary<string, object?>? ExtraProperties { get; set; }
 
@@ -31,7 +37,7 @@ namespace VertexAI
 
         /// <inheritdoc/>
         public override string ToString()
-            => $"prompt {PromptTokens}, completion {CompletionTokens}" +
+            => $"prompt {PromptTokens}" + (CachedTokens is int c ? $" ({c} cached)" : string.Empty) + $", completion {CompletionTokens}" +
                (ReasoningTokens is int r ? $", reasoning {r}" : string.Empty) +
                $", total {TotalTokens}" + (TrafficType is string t ? $" ({t})" : string.Empty);
     }

@@ -16,6 +16,10 @@ namespace VertexAI.Streaming
     /// multi-line data, <c>event:</c> fields) is System.Net.ServerSentEvents' job; this reader adds the OpenAI layer:
     /// <c>[DONE]</c>, error objects mid-stream, and clear errors for malformed or unfinished streams.
     /// </summary>
+    /// <remarks>
+    /// It only parses: folding the chunks into a message is the job of whoever consumes them (the client's stream path,
+    /// <see cref="GeminiClient.StreamChunksAsync"/>), which also completes a failure with the partial message.
+    /// </remarks>
     public static class ChunkStreamReader
     {
         /// <summary>The largest event accepted; a larger one is reported rather than buffered without bound.</summary>
@@ -24,20 +28,18 @@ namespace VertexAI.Streaming
         private static readonly byte[] s_done = Encoding.ASCII.GetBytes("[DONE]");
 
         /// <summary>
-        /// Reads chunks from <paramref name="body"/>. Each chunk is added to <paramref name="accumulator"/> (when given)
-        /// before it is yielded, so a failure can report the partial message.
+        /// Reads chunks from <paramref name="body"/>. A failure is a <see cref="GeminiStreamException"/> that says how many
+        /// chunks came before it (the consumer that folded them adds the partial message).
         /// </summary>
         /// <param name="body">The response body.</param>
-        /// <param name="accumulator">Folds the chunks; a new one when null.</param>
         /// <param name="requestId">The server's request id, for error messages.</param>
         /// <param name="idleTimeout">The longest silence tolerated between events.</param>
         /// <param name="cancellationToken">Stops reading.</param>
         /// <param name="maxEventBytes">The largest event accepted (default <see cref="MaxEventBytes"/>).</param>
-        public static async IAsyncEnumerable<ChatCompletionChunk> ReadAsync(Stream body, StreamAccumulator? accumulator,
-            string? requestId, TimeSpan idleTimeout, [EnumeratorCancellation] CancellationToken cancellationToken = default,
-            int maxEventBytes = MaxEventBytes)
+        public static async IAsyncEnumerable<ChatCompletionChunk> ReadAsync(Stream body, string? requestId, TimeSpan idleTimeout,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default, int maxEventBytes = MaxEventBytes)
         {
-            accumulator ??= new StreamAccumulator();
+            var read = new StreamProgress();
             var parser = SseParser.Create(new EventSizeGuardStream(body, maxEventBytes), ParseFrame);
             var done = false;
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -72,29 +74,29 @@ namespace VertexAI.Streaming
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
+                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), read, requestId, null, connectionFailure: true);
                         stalled.IsTimeout = true;
                         throw stalled;
                     }
                     catch (Exception) when (idle.IsCancellationRequested)
                     {
                         // The idle limit fired and the body was disposed under the read (whatever that read threw).
-                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), accumulator, requestId, null, connectionFailure: true);
+                        var stalled = Broken(FormattableString.Invariant($"The stream went silent: no event for {idleTimeout.TotalSeconds:0.#} s"), read, requestId, null, connectionFailure: true);
                         stalled.IsTimeout = true;
                         throw stalled;
                     }
                     catch (EventTooLargeException ex)
                     {
-                        throw Broken($"The stream is not valid: {ex.Message}", accumulator, requestId, ex);
+                        throw Broken($"The stream is not valid: {ex.Message}", read, requestId, ex);
                     }
                     catch (Exception ex) when (ex is IOException || ex is System.Net.Http.HttpRequestException || ex is ObjectDisposedException)
                     {
-                        throw Broken($"The connection broke mid-stream ({ex.Message})", accumulator, requestId, ex, connectionFailure: true);
+                        throw Broken($"The connection broke mid-stream ({ex.Message})", read, requestId, ex, connectionFailure: true);
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException))
                     {
                         // Whatever else a malformed stream provokes, the caller gets one clear error type, never a crash.
-                        throw Broken($"The stream could not be read ({ex.GetType().Name}: {ex.Message})", accumulator, requestId, ex);
+                        throw Broken($"The stream could not be read ({ex.GetType().Name}: {ex.Message})", read, requestId, ex);
                     }
                     if (!moved) break;
 
@@ -108,13 +110,13 @@ namespace VertexAI.Streaming
                             continue;
                         case FrameKind.Error:
                             throw new GeminiStreamException(
-                                GeminiApiException.Describe(frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, requestId) + StreamPosition(accumulator),
-                                accumulator.ChunkCount, Partial(accumulator), frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, frame.ErrorDetails, requestId)
+                                GeminiApiException.Describe(frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, requestId), "",
+                                read.ChunkCount, frame.ErrorCode, frame.ErrorStatus, frame.ErrorMessage, frame.ErrorDetails, requestId)
                             { ResponseBody = frame.Raw };
                         case FrameKind.Malformed:
-                            throw Broken($"An event is not valid JSON ({frame.ErrorMessage}): {frame.Raw}", accumulator, requestId, null);
+                            throw Broken($"An event is not valid JSON ({frame.ErrorMessage}): {frame.Raw}", read, requestId, null);
                         case FrameKind.Chunk:
-                            accumulator.Add(frame.Chunk!);
+                            read.Saw(frame.Chunk!);
                             yield return frame.Chunk!;
                             continue;
                     }
@@ -127,29 +129,68 @@ namespace VertexAI.Streaming
             }
 
             // A stream that ends without [DONE] was cut, unless every choice had already finished (some servers omit it).
-            if (!done && !accumulator.AllChoicesFinished)
+            if (!done && !read.AllChoicesFinished)
             {
-                throw Broken("The stream ended before [DONE]", accumulator, requestId, null, connectionFailure: true);
+                throw Broken("The stream ended before [DONE]", read, requestId, null, connectionFailure: true);
             }
         }
 
         // connectionFailure: the transport gave out (cut, reset, stalled), which a retry may cure; a malformed event would not.
-        private static GeminiStreamException Broken(string what, StreamAccumulator accumulator, string? requestId, Exception? inner, bool connectionFailure = false)
-            => new GeminiStreamException(what + StreamPosition(accumulator) + (requestId is null ? "" : $" (request id {requestId})"),
-                accumulator.ChunkCount, Partial(accumulator), requestId: requestId, innerException: inner)
+        private static GeminiStreamException Broken(string what, StreamProgress read, string? requestId, Exception? inner, bool connectionFailure = false)
+            => new GeminiStreamException(what, requestId is null ? "" : $" (request id {requestId})", read.ChunkCount, requestId: requestId, innerException: inner)
             {
                 IsConnectionFailure = connectionFailure,
             };
 
-        private static string StreamPosition(StreamAccumulator accumulator)
+        // What the reader keeps of the chunks it yielded: how many, and which choices have a finish reason (a stream may
+        // end without [DONE] once every choice it started has finished). The chunks themselves are the consumer's.
+        private sealed class StreamProgress
         {
-            if (accumulator.ChunkCount == 0) return " before any chunk arrived.";
-            var text = accumulator.ToCompletion().Content;
-            return $" after {accumulator.ChunkCount} chunk(s) ({text?.Length ?? 0} characters of text); the partial message is kept on the error.";
-        }
+            // Nearly every stream has one choice: the first index seen is kept apart from any others.
+            private bool _hasFirst;
+            private int _firstIndex;
+            private bool _firstFinished;
+            private Dictionary<int, bool>? _others;
 
-        private static ChatCompletion? Partial(StreamAccumulator accumulator)
-            => accumulator.ChunkCount == 0 ? null : accumulator.ToCompletion();
+            internal int ChunkCount { get; private set; }
+
+            internal bool AllChoicesFinished
+            {
+                get
+                {
+                    if (!_hasFirst || !_firstFinished) return false;
+                    if (_others is not null) foreach (var finished in _others.Values) if (!finished) return false;
+                    return true;
+                }
+            }
+
+            internal void Saw(ChatCompletionChunk chunk)
+            {
+                ChunkCount++;
+                var choices = chunk.Choices;
+                for (var i = 0; i < choices.Count; i++)
+                {
+                    var choice = choices[i];
+                    var finished = choice.FinishReason is not null;
+                    if (!_hasFirst)
+                    {
+                        _hasFirst = true;
+                        _firstIndex = choice.Index;
+                        _firstFinished = finished;
+                    }
+                    else if (choice.Index == _firstIndex)
+                    {
+                        _firstFinished |= finished;
+                    }
+                    else
+                    {
+                        _others ??= new Dictionary<int, bool>();
+                        _others.TryGetValue(choice.Index, out var before);
+                        _others[choice.Index] = before | finished;
+                    }
+                }
+            }
+        }
 
         private static Frame ParseFrame(string eventType, ReadOnlySpan<byte> data)
         {

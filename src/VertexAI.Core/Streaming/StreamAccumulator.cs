@@ -177,6 +177,9 @@ namespace VertexAI
                         // Unknown streamed strings (e.g. reasoning_content) arrive in fragments like content does.
                         if (kv.Value is string s && _messageAdditional.TryGetValue(kv.Key, out var prior) && prior is string ps)
                             _messageAdditional[kv.Key] = ps + s;
+                        // Lists that come a piece per delta (e.g. annotations, url citations) are joined, not first-wins.
+                        else if (kv.Value is object?[] items && _messageAdditional.TryGetValue(kv.Key, out var priorList) && priorList is object?[] pl)
+                            _messageAdditional[kv.Key] = Concat(pl, (object?[])PlainJson.Clone(items)!);
                         else if (!_messageAdditional.TryGetValue(kv.Key, out var existing) || existing is null)
                             _messageAdditional[kv.Key] = PlainJson.Clone(kv.Value);
                     }
@@ -304,6 +307,14 @@ namespace VertexAI
             }
 
             private static Dictionary<string, object?> NewMap() => new Dictionary<string, object?>(StringComparer.Ordinal);
+
+            private static object?[] Concat(object?[] first, object?[] second)
+            {
+                var all = new object?[first.Length + second.Length];
+                first.CopyTo(all, 0);
+                second.CopyTo(all, first.Length);
+                return all;
+            }
 
             private static IDictionary<string, object?> Merge(IDictionary<string, object?>? target, IDictionary<string, object?> source)
             {

@@ -134,6 +134,12 @@ namespace VertexAI
         /// breaks or reports a transient error before yielding anything) are retried; once a chunk has been yielded,
         /// a failure ends the stream with a <see cref="GeminiStreamException"/> that keeps the partial message.
         /// </summary>
+        /// <param name="request">The request.</param>
+        /// <param name="accumulator">
+        /// Where the chunks are folded, each before it is yielded (a new one when null): the only place a stream's chunks
+        /// are assembled, so the caller reads the completion (or what arrived) from it.
+        /// </param>
+        /// <param name="cancellationToken">Cancels the call.</param>
         public async IAsyncEnumerable<ChatCompletionChunk> StreamChunksAsync(ChatRequest request, StreamAccumulator? accumulator = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
@@ -153,7 +159,7 @@ namespace VertexAI
                     {
                         yield return chunks.Current;
                     }
-                    while (await NextChunkAsync(chunks, message).ConfigureAwait(false));
+                    while (await NextChunkAsync(chunks, folded, message).ConfigureAwait(false));
                 }
                 finally
                 {
@@ -179,11 +185,11 @@ namespace VertexAI
             var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
             // On .NET Framework a pending read ignores its token; disposing the response is what interrupts it.
             message.OnTryEnd(message.CallToken.Register(() => response.Dispose()));
-            var chunks = ChunkStreamReader.ReadAsync(stream, accumulator, message.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, message.CallToken)
+            var chunks = ChunkStreamReader.ReadAsync(stream, message.RequestId, _options.StreamIdleTimeout ?? _options.Timeout, message.CallToken)
                 .GetAsyncEnumerator(message.CallToken);
             try
             {
-                if (await NextChunkAsync(chunks, message).ConfigureAwait(false)) return chunks;
+                if (await NextChunkAsync(chunks, accumulator, message).ConfigureAwait(false)) return chunks;
             }
             catch (GeminiStreamException ex) when (ex.IsTransient)
             {
@@ -201,14 +207,18 @@ namespace VertexAI
 
         private static string BeforeFirstChunk(GeminiApiException error) => "the stream failed before its first chunk: " + (error.ErrorMessage ?? error.Message);
 
-        private static async ValueTask<bool> NextChunkAsync(IAsyncEnumerator<ChatCompletionChunk> chunks, TransportMessage message)
+        // One step of the reader: the chunk it parsed is folded before anyone sees it, and a failure gets what was folded.
+        private static async ValueTask<bool> NextChunkAsync(IAsyncEnumerator<ChatCompletionChunk> chunks, StreamAccumulator folded, TransportMessage message)
         {
             try
             {
-                return await chunks.MoveNextAsync().ConfigureAwait(false);
+                if (!await chunks.MoveNextAsync().ConfigureAwait(false)) return false;
+                folded.Add(chunks.Current);
+                return true;
             }
             catch (GeminiApiException ex)
             {
+                (ex as GeminiStreamException)?.KeepPartial(folded);
                 // The server may have echoed the token into what broke the stream.
                 var redacted = ex.Redacted(message.Token);
                 if (ReferenceEquals(redacted, ex)) throw;

@@ -12,7 +12,7 @@ internal static class ChunkRenderer
 {
     public static IReadOnlyList<JsonObject> Render(Reply reply)
     {
-        var perChoice = reply.Choices.Select(c => ChoiceDeltas(c, reply.StreamFunctionCallArguments)).ToList();
+        var perChoice = reply.Choices.Select(c => ChoiceDeltas(c, reply.StreamFunctionCallArguments, reply.Grounding)).ToList();
         var chunks = new List<JsonObject>();
         for (var step = 0; step < perChoice.Max(d => d.Count); step++)
         {
@@ -37,7 +37,7 @@ internal static class ChunkRenderer
     };
 
     /// <summary>The choice entries (<c>index</c>, <c>delta</c>, <c>logprobs</c>, last one with <c>finish_reason</c>) for one choice.</summary>
-    private static List<JsonObject> ChoiceDeltas(ReplyChoice choice, bool streamArguments)
+    private static List<JsonObject> ChoiceDeltas(ReplyChoice choice, bool streamArguments, ReplyGrounding? grounding)
     {
         var deltas = new List<JsonObject>();
         if (choice.ImageBase64 is not null)
@@ -79,6 +79,18 @@ internal static class ChunkRenderer
                 delta["content"] = piece;
                 return delta;
             }));
+
+            // Grounding comes after the text, on a delta of its own (a client must keep metadata-only deltas).
+            if (grounding is not null && choice.Content is { } text)
+            {
+                var delta = Delta();
+                delta["annotations"] = CompletionRenderer.Annotations(grounding, text);
+                delta["extra_content"] = new JsonObject
+                {
+                    ["google"] = new JsonObject { ["grounding_metadata"] = CompletionRenderer.GroundingMetadata(grounding, text) },
+                };
+                deltas.Add(delta);
+            }
         }
 
         var entries = deltas.Select(delta => new JsonObject

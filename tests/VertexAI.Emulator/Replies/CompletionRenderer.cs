@@ -17,7 +17,7 @@ internal static class CompletionRenderer
             ["index"] = c.Index,
             ["finish_reason"] = c.FinishReason,
             ["logprobs"] = null,
-            ["message"] = Message(c),
+            ["message"] = Message(c, reply.Grounding),
         }).ToArray()),
         ["usage"] = Usage(reply.Usage),
     };
@@ -35,6 +35,12 @@ internal static class CompletionRenderer
             json["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = reasoning };
         }
 
+        // OpenAI's name for Gemini's cachedContentTokenCount (Vertex's docs do not show this endpoint's usage with a cache).
+        if (usage.CachedTokens is { } cached)
+        {
+            json["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached };
+        }
+
         json["extra_properties"] = new JsonObject { ["google"] = new JsonObject { ["traffic_type"] = "ON_DEMAND" } };
         return json;
     }
@@ -50,7 +56,34 @@ internal static class CompletionRenderer
     public static JsonObject Google(string name, string value) =>
         new() { ["google"] = new JsonObject { [name] = value } };
 
-    private static JsonObject Message(ReplyChoice choice)
+    /// <summary>
+    /// Grounding as Vertex's GroundingMetadata (REST reference, snake_case as this endpoint spells Google's fields) under
+    /// <c>extra_content.google.grounding_metadata</c>. Vertex's Chat Completions docs do not show a grounded answer; this is
+    /// the emulator's reading, and <see cref="Annotations"/> adds OpenAI's shape for the same sources.
+    /// </summary>
+    public static JsonObject GroundingMetadata(ReplyGrounding grounding, string text) => new()
+    {
+        ["web_search_queries"] = new JsonArray(grounding.Queries.Select(q => (JsonNode)JsonValue.Create(q)).ToArray()),
+        ["grounding_chunks"] = new JsonArray(grounding.Sources.Select(s => (JsonNode)new JsonObject
+        {
+            ["web"] = new JsonObject { ["uri"] = s.Uri, ["title"] = s.Title, ["domain"] = s.Domain },
+        }).ToArray()),
+        ["grounding_supports"] = new JsonArray(new JsonObject
+        {
+            ["segment"] = new JsonObject { ["start_index"] = 0, ["end_index"] = System.Text.Encoding.UTF8.GetByteCount(text), ["text"] = text },
+            ["grounding_chunk_indices"] = new JsonArray(grounding.Sources.Select((_, i) => (JsonNode)JsonValue.Create(i)).ToArray()),
+        }),
+    };
+
+    /// <summary>OpenAI's <c>url_citation</c> annotations (the shape OpenAI documents for web_search_options answers).</summary>
+    public static JsonArray Annotations(ReplyGrounding grounding, string text) =>
+        new(grounding.Sources.Select(s => (JsonNode)new JsonObject
+        {
+            ["type"] = "url_citation",
+            ["url_citation"] = new JsonObject { ["start_index"] = 0, ["end_index"] = text.Length, ["title"] = s.Title, ["url"] = s.Uri },
+        }).ToArray());
+
+    private static JsonObject Message(ReplyChoice choice, ReplyGrounding? grounding)
     {
         var message = new JsonObject
         {
@@ -84,6 +117,12 @@ internal static class CompletionRenderer
         if (choice.MessageThoughtSignature is not null)
         {
             message["extra_content"] = Google("thought_signature", choice.MessageThoughtSignature);
+        }
+
+        if (grounding is not null && choice.Content is { } text)
+        {
+            message["annotations"] = Annotations(grounding, text);
+            message["extra_content"] = new JsonObject { ["google"] = new JsonObject { ["grounding_metadata"] = GroundingMetadata(grounding, text) } };
         }
 
         return message;

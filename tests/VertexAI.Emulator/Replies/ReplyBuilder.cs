@@ -27,6 +27,12 @@
 //  extra_body.google.thinking_config.include_thoughts: reasoning_tokens = 7; with thought_tag_marker M the content
 //  starts "<M>Thinking about: {text}</M>" before the answer.
 //  "n" > 1: that many identical choices (tool call ids and signatures differ per choice).
+//  "web_search_options" present and the answer is text (rule 3 or 4): grounded. Queries [text of the last user message];
+//     sources example.com and example.org, uri "https://vertexaisearch.cloud.google.com/grounding-api-redirect/{id}-{1|2}".
+//     Sent on the message as extra_content.google.grounding_metadata {web_search_queries, grounding_chunks[].web
+//     {uri,title,domain}, grounding_supports} and as OpenAI url_citation annotations; streamed in a last delta of its own.
+//  extra_body.google.cached_content names a cache (ICachedContentStore): its tokens are added to prompt_tokens and
+//     reported as usage.prompt_tokens_details.cached_tokens.
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -35,7 +41,7 @@ using System.Text.Json.Nodes;
 namespace VertexAI.Emulator;
 
 /// <summary>Derives a <see cref="Reply"/> from a validated request (rules at the top of this file).</summary>
-internal sealed class ReplyBuilder(ThoughtSignatures signatures)
+internal sealed class ReplyBuilder(ThoughtSignatures signatures, ICachedContentStore caches)
 {
     public const int ReasoningTokens = 7;
     public const int ImageTokens = 1290;
@@ -64,6 +70,14 @@ internal sealed class ReplyBuilder(ThoughtSignatures signatures)
             return MessageText.CountWords(MessageText.TextOf(m)) + images + audio + files;
         });
 
+        int? cachedTokens = null;
+        if (GoogleExtensionsValidator.CachedContentOf(request) is { } cache && caches.TryGetTokenCount(cache, out var cacheTokens))
+        {
+            cachedTokens = cacheTokens;
+            promptTokens += cacheTokens;
+        }
+
+        ReplyGrounding? grounding = null;
         var choices = new List<ReplyChoice>();
         int completion = 0;
         int? reasoning = includeThoughts ? ReasoningTokens : null;
@@ -98,9 +112,19 @@ internal sealed class ReplyBuilder(ThoughtSignatures signatures)
                 choices.Add(new ReplyChoice(c, finish, content, [], null, null));
                 completion += MessageText.CountWords(answer);
             }
+
+            if (request["web_search_options"] is JsonObject)
+            {
+                grounding = new ReplyGrounding(
+                    [userText],
+                    [
+                        new ReplySource("example.com", $"https://vertexaisearch.cloud.google.com/grounding-api-redirect/{id}-1", "example.com"),
+                        new ReplySource("example.org", $"https://vertexaisearch.cloud.google.com/grounding-api-redirect/{id}-2", "example.org"),
+                    ]);
+            }
         }
 
-        return new Reply(id, created, model, choices, new ReplyUsage(promptTokens, completion, reasoning), streamArgs);
+        return new Reply(id, created, model, choices, new ReplyUsage(promptTokens, completion, reasoning, cachedTokens), streamArgs, grounding);
     }
 
     private static bool WantsImage(JsonObject request) =>

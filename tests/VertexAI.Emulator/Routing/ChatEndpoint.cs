@@ -13,7 +13,8 @@ internal sealed class ChatEndpoint(
     ScenarioQueue scenarios,
     Func<Func<RecordedRequest, Scenario?>?> selector,
     ChatRequestValidator validator,
-    ReplyBuilder replies)
+    ReplyBuilder replies,
+    ICachedContentStore caches)
 {
     public async Task HandleAsync(HttpContext context, RecordedRequest recorded, ChatRoute route, CancellationToken cancellation)
     {
@@ -39,6 +40,13 @@ internal sealed class ChatEndpoint(
         if (validator.Validate(recorded.Json, route) is { } problem)
         {
             await GoogleErrors.InvalidArgumentAsync(context, problem);
+            return;
+        }
+
+        // A well-formed name of a cache that does not exist: Vertex answers 404 NOT_FOUND before generating anything.
+        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache && !caches.TryGetTokenCount(cache, out _))
+        {
+            await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found.");
             return;
         }
 

@@ -181,6 +181,7 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         ["isManaged"] = r.IsManaged,
         ["receivedAt"] = r.ReceivedAt.ToString("o"),
         ["responseStatus"] = r.ResponseStatus,
+        ["viaProxy"] = r.ViaProxy,
         ["headers"] = new JsonObject(r.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
         ["body"] = r.Body,
     };

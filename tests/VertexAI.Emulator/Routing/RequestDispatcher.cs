@@ -73,6 +73,8 @@ internal sealed class RequestDispatcher(
             DateTimeOffset.UtcNow,
             kind,
             route);
+        var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        recorded.ViaProxy = rawTarget is not null && rawTarget.StartsWith("http", StringComparison.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
         {
             // Kestrel still "starts" a response for an aborted exchange; nothing reaches the client then.

@@ -43,6 +43,7 @@ internal sealed class ChatRequestValidator(ThoughtSignatures signatures)
         return ValidateModel(request, route)
             ?? ValidateMessages(request)
             ?? ValidateOptions(request)
+            ?? GoogleExtensionsValidator.Validate(request, route)
             ?? ValidateTools(request)
             ?? ValidateToolChoice(request)
             ?? ValidateThoughtSignatures(request);
