@@ -83,6 +83,15 @@ Describe 'Gemini batch prediction jobs' {
             $lines[1].request.contents[2].parts[0].text | Should -Be 'How do I export?'
         }
 
+        It 'carries grounding, safety settings and the media resolution into each line' {
+            $job = 'News today?' | Start-GeminiBatchJob -OutputUri gs://my-bucket/grounded -GoogleSearch -SafetySetting @{ HATE_SPEECH = 'BLOCK_ONLY_HIGH' } -MediaResolution low
+            $request = (Get-InputLine $job)[0].request
+            ($request.tools | ConvertTo-Json -Compress) | Should -Be '{"googleSearch":{}}'
+            $request.safetySettings[0].category | Should -Be 'HARM_CATEGORY_HATE_SPEECH'
+            $request.safetySettings[0].threshold | Should -Be 'BLOCK_ONLY_HIGH'
+            $request.generationConfig.mediaResolution | Should -Be 'MEDIA_RESOLUTION_LOW'
+        }
+
         It 'refuses what a batch job cannot carry, naming the field, before anything is uploaded' {
             { 'Hi' | Start-GeminiBatchJob -OutputUri gs://my-bucket/x -StreamFunctionCallArguments -ErrorAction Stop } |
                 Should -Throw -ExpectedMessage "*'extra_body.google.stream_function_call_arguments'*"

@@ -106,7 +106,11 @@ namespace VertexAI.Batch
             if (r.Messages.Count == 0) throw Refuse("messages", "a batch request needs at least one message");
             if (r.N is int n && n != 1) throw Refuse("n", "a batch line answers with one candidate here (candidateCount is not read back as several answers)");
             if (r.StreamOptions is not null) throw Refuse("stream_options", "a batch job does not stream");
-            if (r.WebSearchOptions is { Count: > 0 }) throw Refuse("web_search_options", "search options have no native field (Google Search grounding is a tool: use the native API)");
+            if (r.WebSearchOptions is { } search)
+            {
+                // Grounding with Google Search is the native googleSearch tool; OpenAI's search options have no native field.
+                foreach (var kv in search) throw Refuse("web_search_options." + kv.Key, "the native googleSearch tool takes no search options");
+            }
             if (r.ResponseFormat is { } f && f.Type != "text" && f.Type != "json_object" && f.Type != "json_schema")
             {
                 throw Refuse("response_format.type", $"'{f.Type}' is not text, json_object or json_schema");
@@ -460,8 +464,23 @@ namespace VertexAI.Batch
 
         private static void WriteTools(Utf8JsonWriter w, ChatRequest r)
         {
-            if (!(r.Tools is { Count: > 0 } tools)) return;
+            var functions = r.Tools is { Count: > 0 };
+            if (!functions && r.WebSearchOptions is null) return;
             w.WriteStartArray("tools");
+            if (r.WebSearchOptions is not null)
+            {
+                // -GoogleSearch: Grounding with Google Search (Tool.googleSearch, an empty GoogleSearch object).
+                w.WriteStartObject();
+                w.WriteStartObject("googleSearch");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            if (!functions)
+            {
+                w.WriteEndArray();
+                return;
+            }
+            var tools = r.Tools!;
             w.WriteStartObject();
             w.WriteStartArray("functionDeclarations");
             foreach (var t in tools)

@@ -101,6 +101,11 @@ public sealed class NativeRequestTranslatorTests(EmulatorFixture fixture) : ICla
             "tools", With(r => r.Tools = [new ToolDefinition { Function = new FunctionDefinition { Name = "get_weather", Description = "Weather", Parameters = Map(("type", "object"), ("properties", Map(("city", Map(("type", "string")))))) } }]),
             "tools", """[{"functionDeclarations":[{"name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]}]"""
         },
+        { "web_search_options (grounding)", With(r => r.WebSearchOptions = Map()), "tools", """[{"googleSearch":{}}]""" },
+        {
+            "grounding with functions", With(r => { r.WebSearchOptions = Map(); r.Tools = [new ToolDefinition { Function = new FunctionDefinition { Name = "f" } }]; }),
+            "tools", """[{"googleSearch":{}},{"functionDeclarations":[{"name":"f"}]}]"""
+        },
         { "tool_choice none", With(r => r.ToolChoice = ToolChoice.None), "toolConfig", """{"functionCallingConfig":{"mode":"NONE"}}""" },
         { "tool_choice auto", With(r => r.ToolChoice = ToolChoice.Auto), "toolConfig", """{"functionCallingConfig":{"mode":"AUTO"}}""" },
         { "tool_choice required", With(r => r.ToolChoice = ToolChoice.Required), "toolConfig", """{"functionCallingConfig":{"mode":"ANY"}}""" },
@@ -186,7 +191,7 @@ public sealed class NativeRequestTranslatorTests(EmulatorFixture fixture) : ICla
         { "messages[0].name", new ChatRequest { Messages = { new ChatMessage("user", "Hi") { Name = "bob" } } } },
         { "messages[0].role", new ChatRequest { Messages = { new ChatMessage("function", "Hi") } } },
         { "n", With(r => r.N = 2) },
-        { "web_search_options", With(r => r.WebSearchOptions = Map(("search_context_size", "low"))) },
+        { "web_search_options.search_context_size", With(r => r.WebSearchOptions = Map(("search_context_size", "low"))) },
         { "extra_body.google.stream_function_call_arguments", With(r => r.ExtraBody = Map(("google", Map(("stream_function_call_arguments", true))))) },
         { "extra_body.google.unheard_of", With(r => r.ExtraBody = Map(("google", Map(("unheard_of", 1L))))) },
         { "extra_body.other", With(r => r.ExtraBody = Map(("other", 1L))) },
