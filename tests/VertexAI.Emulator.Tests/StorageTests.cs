@@ -151,4 +151,24 @@ public sealed class StorageTests : EmulatorTestBase
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonNode.Parse(text)!;
     }
+
+    [Fact]
+    public async Task A_queued_fault_answers_the_next_request_in_the_JSON_API_shape_then_the_routes_work_again()
+    {
+        using (var control = Authorized(HttpMethod.Post, "_emulator/storage-faults", new StringContent("{\"status\":503,\"count\":1}")))
+        {
+            Assert.Equal(204, (int)(await Http.SendAsync(control)).StatusCode);
+        }
+
+        using (var failed = await Http.SendAsync(Authorized(HttpMethod.Post, "upload/storage/v1/b/f/o?uploadType=media&name=x", new ByteArrayContent([1]))))
+        {
+            Assert.Equal(503, (int)failed.StatusCode);
+            Assert.Equal("backendError", (string?)JsonNode.Parse(await failed.Content.ReadAsStringAsync())!["error"]!["errors"]![0]!["reason"]);
+        }
+
+        Assert.Null(Emulator.Storage.GetText("f", "x"));
+        using var ok = await Http.SendAsync(Authorized(HttpMethod.Post, "upload/storage/v1/b/f/o?uploadType=media&name=x", new ByteArrayContent([65])));
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal("A", Emulator.Storage.GetText("f", "x"));
+    }
 }

@@ -40,7 +40,7 @@ public sealed class VertexEmulator : IAsyncDisposable
             caches);
         var bearer = new BearerCheck(() => requireAuth, _tokens, verifier);
         _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
-            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs),
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs, Storage),
             new StorageEndpoint(bearer, Storage), new BatchJobEndpoint(bearer, BatchJobs, Storage), _shutdown.Token);
     }
 

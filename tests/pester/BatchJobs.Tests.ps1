@@ -92,6 +92,15 @@ Describe 'Gemini batch prediction jobs' {
             $request.generationConfig.mediaResolution | Should -Be 'MEDIA_RESOLUTION_LOW'
         }
 
+        It 'retries an upload chunk answered 503, as every call of the module is retried, and says so with -Verbose' {
+            Add-EmulatorStorageFault -Status 503 -Method PUT
+            $job = 'x' | Start-GeminiBatchJob -OutputUri gs://my-bucket/retry -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [VertexAI.BatchJob] }
+            $job.State | Should -Be 'JOB_STATE_PENDING'
+            ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n" | Should -Match 'Retry 1 of 3 in .* after HTTP 503'
+            @(Get-EmulatorRequest -All | Where-Object method -eq 'PUT').responseStatus | Should -Be @(503, 200)
+            (Get-InputLine $job)[0].request.contents[0].parts[0].text | Should -Be 'x'
+        }
+
         It 'refuses what a batch job cannot carry, naming the field, before anything is uploaded' {
             { 'Hi' | Start-GeminiBatchJob -OutputUri gs://my-bucket/x -StreamFunctionCallArguments -ErrorAction Stop } |
                 Should -Throw -ExpectedMessage "*'extra_body.google.stream_function_call_arguments'*"

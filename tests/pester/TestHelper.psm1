@@ -474,7 +474,16 @@ function Set-EmulatorBatchJobSpeed {
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/batch-jobs' -Body (@{ readsPerState = $ReadsPerState } | ConvertTo-Json) | Out-Null
 }
 
-Export-ModuleMember -Function Get-VertexAIRepoRoot, Set-EmulatorBatchJobSpeed, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+function Add-EmulatorStorageFault {
+    <# The next -Count Cloud Storage requests (of -Method only, when given) fail with -Status (POST /_emulator/storage-faults). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][int] $Status, [int] $Count = 1, [string] $Method, $Emulator)
+    $body = @{ status = $Status; count = $Count }
+    if ($Method) { $body.method = $Method }
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/storage-faults' -Body ($body | ConvertTo-Json) | Out-Null
+}
+
+Export-ModuleMember -Function Get-VertexAIRepoRoot, Set-EmulatorBatchJobSpeed, Add-EmulatorStorageFault, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,

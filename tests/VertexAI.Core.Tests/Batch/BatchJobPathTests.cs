@@ -93,6 +93,27 @@ public sealed class BatchJobPathTests(EmulatorFixture fixture) : IClassFixture<E
         Assert.Contains(listed, j => j.Name == job.Name);
     }
 
+    [Fact]
+    public async Task A_chunk_answered_503_is_sent_again_by_the_transports_retry_and_the_object_is_whole()
+    {
+        var log = new ListLog();
+        using var input = new BatchInputFile();
+        for (var i = 0; i < 200; i++) input.Add(new ChatRequest { Messages = { new ChatMessage("user", $"line {i} " + new string('y', 3000)) } });
+        var storage = Storage(log);
+        var target = GcsUri.Parse("gs://retry-bucket/in.jsonl", "OutputUri");
+        fixture.Emulator.ClearLog();
+        // The initiation succeeds; the first chunk (a PUT) is answered 503 once.
+        fixture.Emulator.Storage.EnqueueFault(503, method: "PUT");
+        var size = await storage.UploadAsync(target, input.OpenForUpload(), "application/jsonl");
+        Assert.Equal(input.Length, size);
+        Assert.Equal(input.Length, fixture.Emulator.Storage.GetText("retry-bucket", "in.jsonl")!.Length);
+        Assert.Contains(log.Lines, l => l.StartsWith("VERBOSE: Retry 1 of", StringComparison.Ordinal) && l.Contains("HTTP 503"));
+        var puts = fixture.Emulator.Requests.Where(r => r.Path == "/upload/storage/v1/b/retry-bucket/o" && r.Method == "PUT").ToList();
+        Assert.Equal(503, puts[0].ResponseStatus);
+        Assert.Equal(puts[0].Headers["Content-Range"], puts[1].Headers["Content-Range"]);
+        Assert.Equal(200, puts[^1].ResponseStatus);
+    }
+
     [Theory]
     [InlineData("https://bucket/x")]
     [InlineData("gs://UPPER/x")]

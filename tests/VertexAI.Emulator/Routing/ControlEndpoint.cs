@@ -18,12 +18,14 @@ namespace VertexAI.Emulator;
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// <item><c>POST /_emulator/batch-jobs</c> with <c>{"readsPerState":N}</c>: jobs created from now on stay N reads in each
 /// state (default 1), so a waiting client sees PENDING and RUNNING for a while.</item>
+/// <item><c>POST /_emulator/storage-faults</c> with <c>{"status":503,"count":1,"method":"PUT"}</c>: the next authenticated Cloud
+/// Storage requests (of that method, when given) fail with that status (JSON API error shape); <c>DELETE</c> drops what is queued.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey, BatchJobStore batchJobs)
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey, BatchJobStore batchJobs, ObjectStore storage)
 {
     public const string Prefix = "/_emulator/";
 
@@ -62,6 +64,23 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                     context.Response.StatusCode = 400;
                 }
 
+                return;
+            case ("/_emulator/storage-faults", "POST"):
+                try
+                {
+                    var spec = JsonNode.Parse(body)!;
+                    storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
+                return;
+            case ("/_emulator/storage-faults", "DELETE"):
+                storage.ClearFaults();
+                context.Response.StatusCode = 204;
                 return;
             case ("/_emulator/service-account-keys", "POST"):
                 await CreateKeyAsync(context, body);

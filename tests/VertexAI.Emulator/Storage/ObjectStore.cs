@@ -15,6 +15,39 @@ public sealed class ObjectStore
     private readonly ConcurrentDictionary<(string Bucket, string Name), StoredObject> _objects = new();
     private readonly ConcurrentDictionary<string, ResumableSession> _sessions = new(StringComparer.Ordinal);
     private long _generation = 1_700_000_000_000_000;
+    private readonly Queue<(int Status, string? Method)> _faults = new();
+
+    /// <summary>
+    /// The next <paramref name="count"/> authenticated storage requests (of <paramref name="method"/> only, e.g. PUT for
+    /// upload chunks, when given) answer <paramref name="status"/> (e.g. 503) instead.
+    /// </summary>
+    public void EnqueueFault(int status, int count = 1, string? method = null)
+    {
+        lock (_faults)
+        {
+            for (var i = 0; i < count; i++) _faults.Enqueue((status, method));
+        }
+    }
+
+    /// <summary>Drops the faults still queued.</summary>
+    public void ClearFaults()
+    {
+        lock (_faults) _faults.Clear();
+    }
+
+    internal bool TryTakeFault(string method, out int status)
+    {
+        lock (_faults)
+        {
+            status = 0;
+            if (_faults.Count == 0) return false;
+            var (s, m) = _faults.Peek();
+            if (m is not null && !string.Equals(m, method, StringComparison.OrdinalIgnoreCase)) return false;
+            _faults.Dequeue();
+            status = s;
+            return true;
+        }
+    }
 
     /// <summary>Stores an object (replacing one of the same name) and returns it.</summary>
     internal StoredObject Put(string bucket, string name, byte[] data, string contentType)

@@ -22,6 +22,7 @@ namespace VertexAI.Emulator;
 /// <item><c>GET /storage/v1/b/{bucket}/o/{object}</c>: the resource; with <c>alt=media</c> the bytes (also under
 /// <c>/download/storage/v1/...</c>, the resource's <c>mediaLink</c>).</item>
 /// </list>
+/// <see cref="ObjectStore.EnqueueFault"/> (control route <c>POST /_emulator/storage-faults</c>) makes the next requests fail.
 /// Errors use the JSON API's envelope: <c>{"error":{"code","message","errors":[{"message","domain","reason"}]}}</c>.
 /// </summary>
 internal sealed class StorageEndpoint(BearerCheck auth, ObjectStore store)
@@ -47,6 +48,14 @@ internal sealed class StorageEndpoint(BearerCheck auth, ObjectStore store)
         {
             await ErrorAsync(context, 401, "Invalid Credentials", "authError",
                 new JsonObject { ["locationType"] = "header", ["location"] = "Authorization" });
+            return;
+        }
+
+        if (store.TryTakeFault(context.Request.Method, out var fault))
+        {
+            // A scripted failure (the body is not read: a retried chunk must be sent again whole).
+            await ErrorAsync(context, fault, fault == 503 ? "Backend Error" : fault == 429 ? "The rate of change requests to the object is too high." : "Scripted failure",
+                fault == 503 ? "backendError" : fault == 429 ? "rateLimitExceeded" : "scripted");
             return;
         }
 
