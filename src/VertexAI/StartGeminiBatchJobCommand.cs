@@ -18,7 +18,7 @@ namespace VertexAI.Commands
     /// as they are; only <see cref="Execute"/> differs (collect instead of send).</remarks>
     [Cmdlet(VerbsLifecycle.Start, "GeminiBatchJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(BatchJob))]
-    public sealed class StartGeminiBatchJobCommand : GeminiChatCommandBase
+    public sealed class StartGeminiBatchJobCommand : GeminiChatCommandBase, IDisposable
     {
         private BatchInputFile? _input;
         private GcsUri? _output;
@@ -36,6 +36,14 @@ namespace VertexAI.Commands
         /// loopback -BaseUri, that emulator). Plain http only to loopback.</summary>
         [Parameter]
         public Uri? StorageBaseUri { get; set; }
+
+        /// <summary>Deletes the input file however the command ended (Ctrl+C, a terminating error), then the base's cleanup.</summary>
+        void IDisposable.Dispose()
+        {
+            Dispose();
+            _input?.Dispose();
+            _input = null;
+        }
 
         /// <summary>Checks -OutputUri, then the shared setup; opens the input file.</summary>
         protected override void BeginProcessing()

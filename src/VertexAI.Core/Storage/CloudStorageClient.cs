@@ -122,6 +122,8 @@ namespace VertexAI.Storage
                     BodyContentType = contentType,
                     ExtraHeaders = new List<KeyValuePair<string, string>> { new KeyValuePair<string, string>("Content-Range", range) },
                     BodyLogged = true, // a chunk is data, not JSON to show with -Debug
+                    // The session URI lets anyone holding it write the object: the log shows it without its upload_id.
+                    LogUri = RedactUploadId(session),
                 };
                 var persisted = await _pipeline.SendAsync(message, ReadChunkAnswerAsync).ConfigureAwait(false);
                 if (persisted < 0) return total;
@@ -148,6 +150,9 @@ namespace VertexAI.Storage
                 return location.IsAbsoluteUri ? location : new Uri(Root, location);
             }).ConfigureAwait(false);
         }
+
+        internal static string RedactUploadId(Uri session)
+            => System.Text.RegularExpressions.Regex.Replace(session.AbsoluteUri, "([?&]upload_id=)[^&]*", "$1(redacted)");
 
         // 200/201: done (-1). 308: the bytes persisted so far ("Range: bytes=0-N", none when nothing yet).
         private static async Task<long> ReadChunkAnswerAsync(TransportMessage message)

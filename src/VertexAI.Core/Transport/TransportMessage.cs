@@ -33,6 +33,9 @@ namespace VertexAI
 
         internal HttpMethod Method { get; }
 
+        /// <summary>What the log shows instead of <see cref="Uri"/> when that holds a secret (a resumable upload's session id).</summary>
+        internal string? LogUri { get; set; }
+
         /// <summary>The body's media type when it is not JSON (a Cloud Storage upload); null sends <c>application/json</c>.</summary>
         internal string? BodyContentType { get; set; }
 

@@ -34,6 +34,13 @@ public sealed class BatchJobPathTests(EmulatorFixture fixture) : IClassFixture<E
         var puts = fixture.Emulator.Requests.Count(r => r.Method == "PUT" && r.Path == "/upload/storage/v1/b/core-bucket/o");
         Assert.Equal((int)((input.Length + 262143) / 262144), puts);
         Assert.Contains(log.Lines, l => l.Contains("Uploaded 262,144 of"));
+        // The session URI is a capability (whoever holds it may write the object): the log never shows its upload_id.
+        var putLines = log.Lines.Where(l => l.StartsWith("VERBOSE: PUT ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(putLines);
+        Assert.All(putLines, l => Assert.Contains("upload_id=(redacted)", l));
+        var uploadId = System.Text.RegularExpressions.Regex.Match(fixture.Emulator.Requests.First(r => r.Method == "PUT").QueryString, "upload_id=([^&]+)").Groups[1].Value;
+        Assert.NotEmpty(uploadId);
+        Assert.DoesNotContain(log.Lines, l => l.Contains(uploadId));
 
         var jobs = new BatchJobClient(fixture.RestClient());
         var job = await jobs.CreateAsync("core test", "gemini-2.5-flash", target.ToString(), "gs://core-bucket/jobs/a/output/", null);
