@@ -185,6 +185,8 @@ Describe 'Gemini batch prediction jobs' {
             $table = ($job | Get-GeminiBatchJob | Out-String -Width 120)
             $table | Should -Match 'Id\s+DisplayName\s+Status\s+Done\s+Failed\s+Left\s+Model\s+Created'
             $table | Should -Match ([regex]::Escape($job.Id))
+            $table | Should -Match '\d{4}-\d{2}-\d{2} \d{2}:\d{2}\s*$' -Because 'the creation time fits in 120 columns, not cut with an ellipsis'
+            $table | Should -Not -Match ([char]0x2026)
         }
 
         It 'reports an unknown job as a non-terminating NOT_FOUND error naming it' {
