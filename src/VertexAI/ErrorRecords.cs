@@ -68,6 +68,35 @@ namespace VertexAI.Commands
                 ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = CredentialsAction },
             };
 
+        /// <summary>A request a batch job cannot carry (no native form); terminating, before anything is uploaded. Names the field.</summary>
+        internal static ErrorRecord BatchTranslation(ArgumentException exception, object? target)
+            => new ErrorRecord(exception, "Gemini.BatchUnsupported", ErrorCategory.InvalidArgument, target)
+            {
+                ErrorDetails = new ErrorDetails(MessageOf(exception))
+                {
+                    RecommendedAction = "Leave that setting out for batch jobs, or send these prompts online with Invoke-GeminiChat -ThrottleLimit.",
+                },
+            };
+
+        /// <summary>One line of a batch job's output that failed: non-terminating, naming its input.</summary>
+        internal static ErrorRecord BatchLineFailed(string status, string? input, long? line)
+        {
+            var shown = input is null ? "(no text)" : input.Length <= 60 ? input : input.Substring(0, 57) + "...";
+            var message = string.Format(CultureInfo.InvariantCulture, "Input '{0}'{1} failed in the batch job: {2}", shown,
+                line is long n ? string.Format(CultureInfo.InvariantCulture, " (line {0})", n + 1) : string.Empty, status);
+            return new ErrorRecord(new InvalidOperationException(message), "Gemini.BatchLineFailed", ErrorCategory.InvalidResult, input)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            };
+        }
+
+        /// <summary>A batch job whose output cannot be read (yet): non-terminating, naming the job.</summary>
+        internal static ErrorRecord BatchJobNotReady(BatchJob job, string message)
+            => new ErrorRecord(new InvalidOperationException(message), "Gemini.BatchJobNotReady", ErrorCategory.ResourceUnavailable, job)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Wait for the job with Wait-GeminiBatchJob, then receive its output." },
+            };
+
         /// <summary>A failure the batch did not foresee (not an API, credential or argument failure): non-terminating.</summary>
         internal static ErrorRecord RequestFailed(Exception exception, object? target)
             => new ErrorRecord(exception, "Gemini.RequestFailed", ErrorCategory.NotSpecified, target);

@@ -48,12 +48,14 @@ public sealed class VertexEmulator : IAsyncDisposable
         Quota = options.Quota;
         var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
         var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay, () => Quota, q => Quota = q, _inFlight,
-            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs, Storage)
         {
             IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
             AdvanceClock = AdvanceClock,
         };
-        _dispatcher = new RequestDispatcher(_log, chat, native, _tokenIssuer, control, _shutdown.Token);
+        var bearer = new BearerCheck(() => requireAuth, _tokens, verifier);
+        _dispatcher = new RequestDispatcher(_log, chat, native, _tokenIssuer, control,
+            new StorageEndpoint(bearer, Storage), new BatchJobEndpoint(bearer, BatchJobs, Storage), _shutdown.Token);
     }
 
     /// <summary>Root of the server, always ending with '/', e.g. <c>http://127.0.0.1:43123/</c>.</summary>
@@ -95,6 +97,12 @@ public sealed class VertexEmulator : IAsyncDisposable
 
     /// <summary>Only the chat/completions requests, in arrival order; a snapshot.</summary>
     public IReadOnlyList<RecordedRequest> ChatRequests => _log.Snapshot("chat");
+
+    /// <summary>The Cloud Storage objects the storage routes serve (uploads land here; batch jobs read and write here).</summary>
+    public ObjectStore Storage { get; } = new();
+
+    /// <summary>The batch prediction jobs (and how many reads each state lasts).</summary>
+    public BatchJobStore BatchJobs { get; } = new();
 
     /// <summary>Scripted answers, taken one per authenticated chat request.</summary>
     public ScenarioQueue Scenarios { get; } = new();

@@ -30,6 +30,21 @@ public sealed class SurfaceTests(ModuleFixture module)
         .. ChatRows("Enter-GeminiChat"),
         ("Enter-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Enter-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
+        .. ChatRows("Start-GeminiBatchJob"),
+        ("Start-GeminiBatchJob", "OutputUri", "System.String", true, Named, false, ""),
+        ("Start-GeminiBatchJob", "DisplayName", "System.String", false, Named, false, ""),
+        ("Start-GeminiBatchJob", "StorageBaseUri", "System.Uri", false, Named, false, ""),
+        .. ConnectionRows("Get-GeminiBatchJob"),
+        ("Get-GeminiBatchJob", "Name", "System.String[]", false, 0, true, ""),
+        .. ConnectionRows("Wait-GeminiBatchJob"),
+        ("Wait-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Wait-GeminiBatchJob", "PollIntervalSec", "System.Double", false, Named, false, ""),
+        .. ConnectionRows("Stop-GeminiBatchJob"),
+        ("Stop-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Stop-GeminiBatchJob", "PassThru", Switch, false, Named, false, ""),
+        .. ConnectionRows("Receive-GeminiBatchJob"),
+        ("Receive-GeminiBatchJob", "Name", "System.String[]", true, 0, true, ""),
+        ("Receive-GeminiBatchJob", "StorageBaseUri", "System.Uri", false, Named, false, ""),
         ("New-GeminiMessage", "Text", "System.String", false, 0, true, "Content"),
         ("New-GeminiMessage", "Role", "System.String", false, Named, false, ""),
         ("New-GeminiMessage", "Image", "System.String[]", false, Named, false, ""),
@@ -119,6 +134,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt"),
          ("Measure-GeminiToken", "Prompt"), ("Get-GeminiCache", "Name"), ("Set-GeminiCache", "Name"), ("Remove-GeminiCache", "Name"),
          ("Get-GeminiEmbedding", "Text"), ("Get-GeminiEmbedding", "Title"), ("Get-GeminiModel", "Name")];
+         ("Start-GeminiBatchJob", "Prompt"), ("Get-GeminiBatchJob", "Name"), ("Wait-GeminiBatchJob", "Name"), ("Stop-GeminiBatchJob", "Name"),
+         ("Receive-GeminiBatchJob", "Name")];
 
     public static TheoryData<string, string, string, bool, int, bool, string> Parameters()
     {
@@ -175,6 +192,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiEmbedding", "VertexAI.Embedding")]
     [InlineData("Get-GeminiModel", "VertexAI.GeminiModel")]
     [InlineData("Measure-GeminiUsage", "VertexAI.UsageSummary")]
+    [InlineData("Start-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Get-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Wait-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Stop-GeminiBatchJob", "VertexAI.BatchJob")]
+    [InlineData("Receive-GeminiBatchJob", "VertexAI.ChatCompletion")]
     public void OutputTypesMatchTheSurface(string cmdlet, string types)
     {
         Assert.Equal(types.Split('|').Order(StringComparer.Ordinal), Cmdlet(cmdlet).OutputTypes.Distinct().Order(StringComparer.Ordinal));
@@ -191,6 +213,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiEmbedding")]
     [InlineData("Get-GeminiModel")]
     [InlineData("Measure-GeminiUsage")]
+    [InlineData("Start-GeminiBatchJob")]
+    [InlineData("Receive-GeminiBatchJob")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
     {
         Assert.NotNull(module.CoreAssembly);
@@ -245,6 +269,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiEmbedding", "ThrottleLimit", 1d, 64d)]
     [InlineData("Get-GeminiEmbedding", "Dimensions", 1d, 3072d)]
     [InlineData("Get-GeminiCache", "MaxRetries", 0d, 20d)]
+    [InlineData("Wait-GeminiBatchJob", "PollIntervalSec", 0.01d, 3600d)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes

@@ -7,7 +7,7 @@ BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
 }
 
-Describe '<_>: the shared chat parameters' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStream', 'Enter-GeminiChat') {
+Describe '<_>: the shared chat parameters' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStream', 'Enter-GeminiChat', 'Start-GeminiBatchJob') {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
         Import-VertexAITestModule

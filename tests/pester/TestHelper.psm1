@@ -577,7 +577,23 @@ function Reset-EmulatorStats {
     Invoke-EmulatorControl -Emulator $Emulator -Method Delete -Route '_emulator/stats' | Out-Null
 }
 
-Export-ModuleMember -Function Get-VertexAIRepoRoot, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
+function Set-EmulatorBatchJobSpeed {
+    <# How many reads (GET or list) each batch job state lasts for jobs created from now on (POST /_emulator/batch-jobs). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][int] $ReadsPerState, $Emulator)
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/batch-jobs' -Body (@{ readsPerState = $ReadsPerState } | ConvertTo-Json) | Out-Null
+}
+
+function Add-EmulatorStorageFault {
+    <# The next -Count Cloud Storage requests (of -Method only, when given) fail with -Status (POST /_emulator/storage-faults). #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][int] $Status, [int] $Count = 1, [string] $Method, $Emulator)
+    $body = @{ status = $Status; count = $Count }
+    if ($Method) { $body.method = $Method }
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/storage-faults' -Body ($body | ConvertTo-Json) | Out-Null
+}
+
+Export-ModuleMember -Function Get-VertexAIRepoRoot, Set-EmulatorBatchJobSpeed, Add-EmulatorStorageFault, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
     Add-EmulatorStreamScenario, Clear-EmulatorScenario, Set-EmulatorReplyDelay, New-EmulatorServiceAccountKey,

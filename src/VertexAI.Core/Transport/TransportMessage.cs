@@ -32,6 +32,15 @@ namespace VertexAI
         }
 
         internal HttpMethod Method { get; }
+
+        /// <summary>What the log shows instead of <see cref="Uri"/> when that holds a secret (a resumable upload's session id).</summary>
+        internal string? LogUri { get; set; }
+
+        /// <summary>The body's media type when it is not JSON (a Cloud Storage upload); null sends <c>application/json</c>.</summary>
+        internal string? BodyContentType { get; set; }
+
+        /// <summary>Extra headers of every try (a resumable upload's <c>Content-Range</c>, <c>X-Upload-Content-Type</c>).</summary>
+        internal List<KeyValuePair<string, string>>? ExtraHeaders { get; set; }
         internal Uri Uri { get; }
         internal byte[]? Body { get; }
 
@@ -88,7 +97,15 @@ namespace VertexAI
             if (Body is not null)
             {
                 request.Content = new ByteArrayContent(Body);
-                request.Content.Headers.ContentType = s_json;
+                request.Content.Headers.ContentType = BodyContentType is null ? s_json : new MediaTypeHeaderValue(BodyContentType);
+            }
+            if (ExtraHeaders is not null)
+            {
+                foreach (var h in ExtraHeaders)
+                {
+                    // Content headers (Content-Range) go on the content, the rest on the request.
+                    if (!request.Headers.TryAddWithoutValidation(h.Key, h.Value)) request.Content?.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                }
             }
             // Parsed once, shared by every request (header values are only read by the handler).
             request.Headers.Accept.Add(Stream ? s_acceptEventStream : s_acceptJson);

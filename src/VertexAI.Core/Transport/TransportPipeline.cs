@@ -275,7 +275,7 @@ namespace VertexAI
 
         internal override async Task<HttpResponseMessage> SendAsync(TransportMessage message)
         {
-            _log.Verbose($"{message.Method} {message.Uri} ({(message.Operation is { } operation ? operation : "model " + (message.Model ?? "(endpoint default)"))}{(message.Stream ? ", streaming" : "")}, {_tokens.Description}"
+            _log.Verbose($"{message.Method} {message.LogUri ?? message.Uri.ToString()} ({(message.Operation is { } operation ? operation : "model " + (message.Model ?? "(endpoint default)"))}{(message.Stream ? ", streaming" : "")}, {_tokens.Description}"
                 + (_proxyDescription is null ? "" : $", via proxy {_proxyDescription}")
                 + (message.QuotaProject is null ? "" : $", quota project {message.QuotaProject}") + $", attempt {message.Attempt}).");
             if (message.Body is { } body)

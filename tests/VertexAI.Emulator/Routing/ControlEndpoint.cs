@@ -18,6 +18,10 @@ namespace VertexAI.Emulator;
 /// <item><c>DELETE /_emulator/scenarios</c>: clears the queue.</item>
 /// <item><c>PUT /_emulator/settings</c> with <c>{"replyDelayMs":N}</c>: every chat request from now on waits N ms before it is
 /// answered (0 answers at once again); see <see cref="VertexEmulator.ReplyDelay"/>.</item>
+/// <item><c>POST /_emulator/batch-jobs</c> with <c>{"readsPerState":N}</c>: jobs created from now on stay N reads in each
+/// state (default 1), so a waiting client sees PENDING and RUNNING for a while.</item>
+/// <item><c>POST /_emulator/storage-faults</c> with <c>{"status":503,"count":1,"method":"PUT"}</c>: the next authenticated Cloud
+/// Storage requests (of that method, when given) fail with that status (JSON API error shape); <c>DELETE</c> drops what is queued.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
@@ -41,7 +45,9 @@ internal sealed class ControlEndpoint(
     Func<TokenBucketQuota?> getQuota,
     Action<TokenBucketQuota?> setQuota,
     ConcurrencyGauge inFlight,
-    Func<string?, string?, string> createServiceAccountKey)
+    Func<string?, string?, string> createServiceAccountKey,
+    BatchJobStore batchJobs,
+    ObjectStore storage)
 {
     public const string Prefix = "/_emulator/";
 
@@ -117,6 +123,35 @@ internal sealed class ControlEndpoint(
                 return;
             case ("/_emulator/stats", "DELETE"):
                 inFlight.ResetMax();
+                context.Response.StatusCode = 204;
+                return;
+            case ("/_emulator/batch-jobs", "POST"):
+                try
+                {
+                    batchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
+                return;
+            case ("/_emulator/storage-faults", "POST"):
+                try
+                {
+                    var spec = JsonNode.Parse(body)!;
+                    storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
+                return;
+            case ("/_emulator/storage-faults", "DELETE"):
+                storage.ClearFaults();
                 context.Response.StatusCode = 204;
                 return;
             case ("/_emulator/service-account-keys", "POST"):

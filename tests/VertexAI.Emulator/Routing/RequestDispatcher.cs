@@ -11,6 +11,8 @@ internal sealed class RequestDispatcher(
     NativeEndpoint native,
     TokenIssuer tokenIssuer,
     ControlEndpoint control,
+    StorageEndpoint storage,
+    BatchJobEndpoint batchJobs,
     CancellationToken shutdown)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -30,13 +32,29 @@ internal sealed class RequestDispatcher(
     private async Task DispatchAsync(HttpContext context, CancellationToken cancellation)
     {
         var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        if (StorageEndpoint.Handles(path))
+        {
+            // Object bodies can be large and binary: the endpoint reads them itself; the log keeps only their length.
+            var storageRequest = new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty,
+                request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value.ToArray()), StringComparer.OrdinalIgnoreCase),
+                string.Empty, null, DateTimeOffset.UtcNow, "storage", null);
+            context.Response.OnStarting(() =>
+            {
+                storageRequest.SetResponseStatus(context.Response.StatusCode);
+                return Task.CompletedTask;
+            });
+            log.Add(storageRequest);
+            await storage.HandleAsync(context, cancellation);
+            return;
+        }
+
         string body;
         using (var reader = new StreamReader(request.Body, Encoding.UTF8))
         {
             body = await reader.ReadToEndAsync(cancellation);
         }
 
-        var path = request.Path.Value ?? "/";
         if (path.StartsWith(ControlEndpoint.Prefix, StringComparison.Ordinal))
         {
             // Test plumbing, not API traffic: answered without being logged.
@@ -80,6 +98,9 @@ internal sealed class RequestDispatcher(
             case not null when nativeRoute is not null:
                 await native.HandleAsync(context, recorded, nativeRoute, cancellation);
                 return;
+            case "batch":
+                await batchJobs.HandleAsync(context, path, recorded.Json);
+                return;
             case "token":
                 await tokenIssuer.HandleTokenAsync(context, body);
                 return;
@@ -107,6 +128,11 @@ internal sealed class RequestDispatcher(
         if (route is { IsKnownVersion: true } && HttpMethods.IsPost(method))
         {
             return "chat";
+        }
+
+        if (BatchJobEndpoint.Handles(path))
+        {
+            return "batch";
         }
 
         if (path == TokenIssuer.TokenPath)
