@@ -133,7 +133,7 @@ public sealed class SurfaceTests(ModuleFixture module)
     private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName =
         [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt"),
          ("Measure-GeminiToken", "Prompt"), ("Get-GeminiCache", "Name"), ("Set-GeminiCache", "Name"), ("Remove-GeminiCache", "Name"),
-         ("Get-GeminiEmbedding", "Text"), ("Get-GeminiEmbedding", "Title"), ("Get-GeminiModel", "Name")];
+         ("Get-GeminiEmbedding", "Text"), ("Get-GeminiEmbedding", "Title"), ("Get-GeminiModel", "Name"),
          ("Start-GeminiBatchJob", "Prompt"), ("Get-GeminiBatchJob", "Name"), ("Wait-GeminiBatchJob", "Name"), ("Stop-GeminiBatchJob", "Name"),
          ("Receive-GeminiBatchJob", "Name")];
 
