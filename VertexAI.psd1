@@ -16,7 +16,7 @@
     # Windows PowerShell does not enforce DotNetFrameworkVersion: this script does, before VertexAI.dll loads (see its header).
     ScriptsToProcess = @('VertexAI.Requirements.ps1')
     FormatsToProcess = @('VertexAI.format.ps1xml')
-    CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat', 'Start-GeminiBatchJob', 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob', 'Receive-GeminiBatchJob')
+    CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat', 'New-GeminiCache', 'Get-GeminiCache', 'Set-GeminiCache', 'Remove-GeminiCache', 'Measure-GeminiToken', 'Get-GeminiEmbedding', 'Get-GeminiModel', 'Measure-GeminiUsage', 'Start-GeminiBatchJob', 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob', 'Receive-GeminiBatchJob')
     FunctionsToExport = @()
     AliasesToExport = @()
     VariablesToExport = @()

@@ -122,7 +122,13 @@ namespace VertexAI.Commands
         public void Dispose()
         {
             CancelWork();
+            ReleaseResources();
             GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Closes what the command holds open (a file), after its work has been cancelled; called once, from Dispose.</summary>
+        protected virtual void ReleaseResources()
+        {
         }
 
         /// <summary>Runs, on the pipeline thread, whatever has been posted so far, without waiting for more.</summary>

@@ -121,6 +121,16 @@ namespace VertexAI.Commands
         internal static ErrorRecord FileWriteError(Exception exception, object? target)
             => new ErrorRecord(exception, "Gemini.FileWriteError", ErrorCategory.WriteError, target);
 
+        /// <summary>A journal another run has open (-Journal): the run is refused rather than interleaved with it.</summary>
+        internal static ErrorRecord JournalBusy(Exception exception, string path)
+            => new ErrorRecord(exception, "Gemini.JournalBusy", ErrorCategory.ResourceBusy, path)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message)
+                {
+                    RecommendedAction = "Wait for the other run to finish (or stop it), then run the command again with the same -Journal to resume.",
+                },
+            };
+
         /// <summary>A file -NoClobber keeps.</summary>
         internal static ErrorRecord FileExists(Exception exception, object? target)
             => new ErrorRecord(exception, "Gemini.FileExists", ErrorCategory.ResourceExists, target);
@@ -154,6 +164,10 @@ namespace VertexAI.Commands
         }
 
         /// <summary>New-GeminiTool -Command naming no command.</summary>
+        /// <summary>A model id that Vertex AI's model list does not have.</summary>
+        internal static ErrorRecord ModelNotFound(string id) =>
+            new ErrorRecord(new ItemNotFoundException($"Vertex AI offers no Gemini model named '{id}' (Get-GeminiModel lists them)."), "Gemini.ModelNotFound", ErrorCategory.ObjectNotFound, id);
+
         internal static ErrorRecord CommandNotFound(string? name)
             => new ErrorRecord(new ItemNotFoundException($"There is no command '{name}'. Check the name, or import its module first."),
                 "Gemini.CommandNotFound", ErrorCategory.ObjectNotFound, name);
@@ -167,17 +181,7 @@ namespace VertexAI.Commands
         /// response that came with a success status but could not be used is <c>Gemini.InvalidResponse</c>, a broken
         /// stream <c>Gemini.StreamBroken</c>, a request that got no answer <c>Gemini.ConnectionFailure</c>.
         /// </summary>
-        internal static string ErrorIdOf(GeminiApiException exception)
-        {
-            if (!string.IsNullOrEmpty(exception.Status)) return "Gemini." + exception.Status;
-            if (exception.HttpStatus is int status)
-            {
-                return status >= 200 && status < 300 ? "Gemini.InvalidResponse" : "Gemini." + status.ToString(CultureInfo.InvariantCulture);
-            }
-            if (exception.IsTimeout) return "Gemini.Timeout";
-            if (exception is GeminiStreamException) return "Gemini.StreamBroken";
-            return exception.IsConnectionFailure ? "Gemini.ConnectionFailure" : "Gemini.RequestFailed";
-        }
+        internal static string ErrorIdOf(GeminiApiException exception) => exception.ErrorId;
 
         /// <summary>The category for a failure: from the HTTP status, else Google's status, else its kind.</summary>
         internal static ErrorCategory CategoryOf(GeminiApiException exception)
@@ -232,7 +236,7 @@ namespace VertexAI.Commands
                 case ErrorCategory.PermissionDenied:
                     return "Check that the Vertex AI API is enabled in the project and that the credential has the Vertex AI User role (roles/aiplatform.user) there.";
                 case ErrorCategory.ObjectNotFound:
-                    return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global).";
+                    return "Check -Project, -Location, -Model and -Endpoint: the model may not exist or not be offered in this location (try -Location global). A context cache may have expired or been deleted (Get-GeminiCache lists those that remain).";
                 case ErrorCategory.OperationTimeout when exception.IsTimeout:
                     // Our own limit ran out: the server was slow (or went silent mid-stream), not necessarily unreachable.
                     return "Allow more time with -TimeoutSec (e.g. -TimeoutSec 600): it bounds the wait for an answer and, with -Stream or Get-GeminiStream, each silence between parts of the answer.";

@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using VertexAI.Batch;
 using System.Management.Automation.Host;
 
@@ -56,6 +58,22 @@ namespace VertexAI.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 4;
 
+        /// <summary>Makes the run resumable: each finished prompt (its completion as the server sent it, or its final error) is
+        /// appended to this file and flushed to disk before its result is written. Run the same command again with the same
+        /// journal and the prompts already answered are not sent: their stored completions are written, in input order, among
+        /// the answers of the rest. Prompts whose last outcome was an error are sent again (see -ReplayErrors). Not with
+        /// -Stream or -InvokeTools.</summary>
+        [Parameter]
+        public string? Journal { get; set; }
+
+        /// <summary>With -Journal: prompts whose final error a previous run journaled are not sent again; the error is written
+        /// again instead (same ErrorId and message). Without it they are sent again, as most errors (quota, overload) pass.</summary>
+        [Parameter]
+        public SwitchParameter ReplayErrors { get; set; }
+
+        private RunJournal? _journal;
+        private int _replayed;
+        private int _sentJournaled;
         private OrderedBatch<ChatCompletion>? _batch;
         private int? _total;
         private bool _progressShown;
@@ -69,7 +87,21 @@ namespace VertexAI.Commands
                 ThrowTerminatingError(ErrorRecords.InvalidArgument(
                     new ArgumentException("Give either -OutFile or -OutDirectory, not both.", nameof(OutFile)), "Gemini.InvalidArgument", OutFile));
             }
+            if (ReplayErrors.IsPresent && Journal is null)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException("-ReplayErrors needs -Journal: it replays the errors a journal holds.", nameof(ReplayErrors)), "Gemini.InvalidArgument", null));
+            }
+            if (Journal is not null && (Stream.IsPresent || !string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase)))
+            {
+                // A streamed answer is already on the host when it ends, and a tool round runs local commands: neither can be
+                // skipped or replayed as one stored answer.
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(
+                    new ArgumentException($"-Journal cannot be used with {(Stream.IsPresent ? "-Stream" : "-InvokeTools")}: a journaled run sends whole requests and writes their completions. Leave out {(Stream.IsPresent ? "-Stream" : "-InvokeTools")} for an unattended run.", nameof(Journal)),
+                    "Gemini.JournalUnsupported", Journal));
+            }
             base.BeginProcessing();
+            if (Journal is not null) OpenJournal(Journal);
             if (!Stream.IsPresent && string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
             {
                 // Outcomes arrive on worker threads; they are written on the pipeline thread, in input order.
@@ -112,6 +144,60 @@ namespace VertexAI.Commands
             }
             var final = batch.Progress;
             if (final.Submitted > 1) WriteVerbose($"Batch finished: {final.Describe(_total)} in {final.Elapsed.TotalSeconds:0.#} s.");
+            if (_journal is not null)
+            {
+                WriteVerbose($"Journal {_journal.Path}: {_replayed} prompt(s) written from it, {_sentJournaled} sent.");
+                // Closed here so that the next command of a script can open it; Dispose closes it when the pipeline stops early.
+                _journal.Dispose();
+            }
+        }
+
+        /// <inheritdoc/>
+        protected override void ReleaseResources() => _journal?.Dispose();
+
+        // The journal path as PowerShell resolves it (relative to the current location, a PSDrive); opened exclusively.
+        private void OpenJournal(string journal)
+        {
+            string path;
+            try
+            {
+                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal, out var provider, out _);
+                if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException($"The journal must be a file; '{journal}' is on the {provider.Name} provider.", nameof(Journal));
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidJournalPath", journal));
+                return;
+            }
+            ErrorRecord error;
+            try
+            {
+                _journal = RunJournal.Open(path);
+                var stored = _journal.StoredSucceeded + _journal.StoredFailed;
+                WriteVerbose(stored == 0
+                    ? $"Journal {path}: new; each finished prompt is recorded there."
+                    : $"Journal {path}: {_journal.StoredSucceeded} completion(s) and {_journal.StoredFailed} error(s) from earlier runs. Prompts answered there are written from it without being sent; "
+                      + (ReplayErrors.IsPresent ? "so are the errors (-ReplayErrors)." : "prompts that failed are sent again."));
+                if (_journal.DroppedTornLine) WriteVerbose($"Journal {path}: dropped an unfinished last line (a run stopped while writing it).");
+                if (_journal.UnreadableLines > 0) WriteWarning($"Journal {path}: skipped {_journal.UnreadableLines} line(s) that are not journal records.");
+                return;
+            }
+            catch (JournalBusyException ex)
+            {
+                error = ErrorRecords.JournalBusy(ex, path);
+            }
+            catch (System.IO.InvalidDataException ex)
+            {
+                error = ErrorRecords.FileReadError(ex, path, ErrorCategory.InvalidData);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                error = ErrorRecords.FileWriteError(ex, path);
+            }
+            ThrowTerminatingError(error);
         }
 
         /// <inheritdoc/>
@@ -122,9 +208,12 @@ namespace VertexAI.Commands
                 // Waits only while every slot is busy, writing the answers that arrive meanwhile.
                 var batch = _batch;
                 var item = new BatchInput(target, request, CurrentPrompt);
+                var work = _journal is null
+                    ? ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false)
+                    : JournaledWork(_journal, client, request, target);
                 RunPumped(async token =>
                 {
-                    await batch.SubmitAsync(item, ct => ChatCalls.CompleteAsync(client, request, ct, bindResultType: false), token).ConfigureAwait(false);
+                    await batch.SubmitAsync(item, work, token).ConfigureAwait(false);
                     return true;
                 });
                 return;
@@ -154,6 +243,39 @@ namespace VertexAI.Commands
             WriteCompletion(completion, CurrentPrompt, Stream.IsPresent ? _streamedIn : null);
         }
 
+        // A journaled prompt: its stored completion (or, with -ReplayErrors, its stored error) when a previous run finished
+        // it, else a request whose outcome is journaled before it is handed back. Claimed here, on the pipeline thread, so
+        // identical prompts are numbered in input order.
+        private Func<CancellationToken, Task<ChatCompletion>> JournaledWork(RunJournal journal, GeminiClient client, ChatRequest request, object? target)
+        {
+            PreparedRequest prepared;
+            try
+            {
+                ChatCalls.Validate(request);
+                prepared = client.Prepare(request);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidRequest", target));
+                throw; // not reached
+            }
+            var entry = journal.Claim(prepared.Key, CurrentPrompt, prepared.Model);
+            if (entry.Stored is { Succeeded: true } done)
+            {
+                _replayed++;
+                var completion = ChatCalls.FromJournal(request, done, bindResultType: false);
+                return _ => Task.FromResult(completion);
+            }
+            if (entry.Stored?.Error is { } failed && ReplayErrors.IsPresent)
+            {
+                _replayed++;
+                var error = failed.ToException(entry.Model);
+                return _ => Task.FromException<ChatCompletion>(error);
+            }
+            _sentJournaled++;
+            return ct => ChatCalls.CompleteAsync(client, prepared, journal, entry, ct, bindResultType: false);
+        }
+
         // One outcome of the batch, on the pipeline thread.
         private void WriteBatchResult(BatchItemResult<ChatCompletion> result)
         {
@@ -179,6 +301,10 @@ namespace VertexAI.Commands
                         break;
                     case OperationCanceledException _ when StopToken.IsCancellationRequested:
                         return;
+                    case System.IO.IOException journalFailure when _journal is not null:
+                        // The journal could not be written: the run would no longer be resumable, so it stops.
+                        ThrowTerminatingError(ErrorRecords.FileWriteError(journalFailure, _journal.Path));
+                        break;
                     case Exception other:
                         WriteError(ErrorRecords.RequestFailed(other, item.Target));
                         break;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Security;
@@ -52,12 +53,15 @@ namespace VertexAI.Commands
 
         protected ListCompleter(params string[] values) => _values = values;
 
+        /// <summary>The suggestions, in the order offered.</summary>
+        protected virtual IEnumerable<string> Values => _values;
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             var results = new List<CompletionResult>();
-            foreach (var value in _values)
+            foreach (var value in Values)
             {
                 if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 {
@@ -69,6 +73,8 @@ namespace VertexAI.Commands
     }
 
     /// <summary>Gemini model ids for <c>-Model</c>.</summary>
+    /// <remarks>Also offers the ids the last Get-GeminiModel of the session found (<see cref="KnownModels"/>): completion
+    /// itself never calls the network.</remarks>
     internal sealed class ModelCompleter : ListCompleter
     {
         public ModelCompleter()
@@ -76,6 +82,8 @@ namespace VertexAI.Commands
                 "gemini-3.1-pro-preview", "gemini-3-flash-preview", "gemini-3-pro-image-preview", "gemini-2.0-flash-001")
         {
         }
+
+        protected override IEnumerable<string> Values => base.Values.Concat(KnownModels.Ids.Where(id => !base.Values.Contains(id, StringComparer.OrdinalIgnoreCase)));
     }
 
     /// <summary>Vertex AI locations for <c>-Location</c>.</summary>

@@ -96,14 +96,14 @@ public class QuotaProjectTests : ScriptedEmulatorTests
         var client = _f.RestClient(log: log, quotaProject: "billing-project-3");
         _f.Emulator.ClearLog();
 
-        var uri = client.Endpoint.LocationUri("cachedContents/does-not-exist");
+        var uri = client.Endpoint.LocationUri("cachedContents/1234567890");
         var ex = await Assert.ThrowsAsync<GeminiApiException>(() => client.SendAsync(HttpMethod.Get, uri, null, "get cache"));
 
         Assert.Equal(404, ex.HttpStatus);
         Assert.Equal("NOT_FOUND", ex.Status);
         var sent = Assert.Single(_f.Emulator.Requests);
         Assert.Equal("GET", sent.Method);
-        Assert.Equal("/v1/projects/test-project/locations/us-central1/cachedContents/does-not-exist", sent.Path);
+        Assert.Equal("/v1/projects/test-project/locations/us-central1/cachedContents/1234567890", sent.Path);
         Assert.Equal("Bearer " + _f.Emulator.DefaultToken, sent.Headers["Authorization"]);
         Assert.Equal("billing-project-3", QuotaOf(sent));
         Assert.Contains(log.Lines, l => l.Contains("(get cache, explicit access token, quota project billing-project-3, attempt 1)", StringComparison.Ordinal));

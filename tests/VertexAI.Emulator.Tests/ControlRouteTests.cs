@@ -62,6 +62,29 @@ public class ControlRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_delay_set_over_http_holds_every_chat_answer_back_until_it_is_set_to_zero()
+    {
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(Control(HttpMethod.Put, "_emulator/settings", """{"replyDelayMs":700}"""))).StatusCode);
+        Assert.Equal(TimeSpan.FromMilliseconds(700), _emu.ReplyDelay);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var r = await ChatAsync();
+        watch.Stop();
+        Assert.Equal(200, (int)r.StatusCode);
+        // A lower bound only: the answer cannot come before the delay (however loaded the machine is).
+        Assert.True(watch.ElapsedMilliseconds >= 690, $"answered after {watch.ElapsedMilliseconds} ms");
+        Assert.Equal("Echo: hi", (string)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!);
+
+        // Bad values are refused and change nothing; the route is guarded like the others.
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.SendAsync(Control(HttpMethod.Put, "_emulator/settings", """{"replyDelayMs":-1}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.SendAsync(Control(HttpMethod.Put, "_emulator/settings", "not json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(Control(HttpMethod.Put, "_emulator/settings", """{"replyDelayMs":0}""", token: "wrong"))).StatusCode);
+        Assert.Equal(TimeSpan.FromMilliseconds(700), _emu.ReplyDelay);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.SendAsync(Control(HttpMethod.Put, "_emulator/settings", """{"replyDelayMs":0}"""))).StatusCode);
+        Assert.Equal(TimeSpan.Zero, _emu.ReplyDelay);
+    }
+
+    [Fact]
     public async Task The_log_is_readable_and_clearable_over_http_and_control_calls_are_not_logged()
     {
         (await ChatAsync()).EnsureSuccessStatusCode();

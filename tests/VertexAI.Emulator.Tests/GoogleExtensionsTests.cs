@@ -7,7 +7,6 @@ namespace VertexAI.Emulator.Tests;
 /// grounded answers (whole and streamed), cached tokens in usage.</summary>
 public sealed class GoogleExtensionsTests : EmulatorTestBase
 {
-    private const string Cache = "projects/test-project/locations/us-central1/cachedContents/1234567890";
     private const string GlobalPath = "v1/projects/test-project/locations/global/endpoints/openapi/chat/completions";
 
     public static TheoryData<string, string> Refused => new()
@@ -33,7 +32,6 @@ public sealed class GoogleExtensionsTests : EmulatorTestBase
         """ "web_search_options":{} """,
         """ "web_search_options":{"search_context_size":"low","user_location":{"type":"approximate"}} """,
         Google(""" "safety_settings":[{"category":"HARM_CATEGORY_HATE_SPEECH","threshold":"BLOCK_ONLY_HIGH"},{"category":"HARM_CATEGORY_DANGEROUS_CONTENT","threshold":"BLOCK_LOW_AND_ABOVE","method":"SEVERITY"},{"category":"HARM_CATEGORY_HARASSMENT","threshold":"OFF","method":"PROBABILITY"},{"category":"HARM_CATEGORY_SEXUALLY_EXPLICIT","threshold":"BLOCK_NONE"},{"category":"HARM_CATEGORY_CIVIC_INTEGRITY","threshold":"BLOCK_MEDIUM_AND_ABOVE"}] """),
-        Google($$""" "cached_content":"{{Cache}}" """),
         Google(""" "media_resolution":"MEDIA_RESOLUTION_LOW" """),
         Google(""" "media_resolution":"MEDIA_RESOLUTION_HIGH","thinking_config":{"include_thoughts":true} """),
     };
@@ -53,6 +51,23 @@ public sealed class GoogleExtensionsTests : EmulatorTestBase
     {
         using var response = await PostChatAsync(Body(member));
         Assert.True(200 == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_cache_that_exists_in_the_requests_location_is_accepted()
+    {
+        var cache = Emulator.CreateCache();
+        using var response = await PostChatAsync(Body(Google($$""" "cached_content":"{{cache}}" """)));
+        Assert.True(200 == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_cache_of_another_project_is_refused()
+    {
+        var cache = Emulator.CreateCache(project: "other-project");
+        using var response = await PostChatAsync(Body(Google($$""" "cached_content":"{{cache}}" """)));
+        var error = await AssertGoogleErrorAsync(response, 400, "INVALID_ARGUMENT");
+        Assert.Contains("another project or location", error["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -76,8 +91,9 @@ public sealed class GoogleExtensionsTests : EmulatorTestBase
     [Fact]
     public async Task A_cached_prompt_reports_its_cached_tokens_and_counts_them_in_the_prompt()
     {
+        var cache = Emulator.CreateCache(textTokens: 4096);
         var plain = await PostChatForJsonAsync(JsonNode.Parse(Body(""" "seed":1 """))!);
-        var cached = await PostChatForJsonAsync(JsonNode.Parse(Body(Google($$""" "cached_content":"{{Cache}}" """)))!);
+        var cached = await PostChatForJsonAsync(JsonNode.Parse(Body(Google($$""" "cached_content":"{{cache}}" """)))!);
 
         Assert.Null(plain["usage"]!["prompt_tokens_details"]);
         Assert.Equal(4096, cached["usage"]!["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
@@ -105,6 +121,18 @@ public sealed class GoogleExtensionsTests : EmulatorTestBase
         Assert.Equal("url_citation", annotations[1]!["type"]!.GetValue<string>());
         Assert.Equal($"https://vertexaisearch.cloud.google.com/grounding-api-redirect/{id}-2", annotations[1]!["url_citation"]!["url"]!.GetValue<string>());
         Assert.Equal("Echo: Status of us-central1", message["content"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("v1")]
+    [InlineData("v1beta1")]
+    public async Task Both_API_versions_take_the_settings_and_ground_the_answer(string version)
+    {
+        var cache = Emulator.CreateCache(textTokens: 4096);
+        var body = Body(""" "web_search_options":{}, """ + Google($$""" "cached_content":"{{cache}}","media_resolution":"MEDIA_RESOLUTION_MEDIUM","safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"OFF"}] """));
+        var json = await PostChatForJsonAsync(JsonNode.Parse(body)!, path: $"{version}/projects/test-project/locations/us-central1/endpoints/openapi/chat/completions");
+        Assert.Equal(2, json["choices"]![0]!["message"]!["annotations"]!.AsArray().Count);
+        Assert.Equal(4096, json["usage"]!["prompt_tokens_details"]!["cached_tokens"]!.GetValue<int>());
     }
 
     [Fact]

@@ -11,4 +11,10 @@ public sealed class EmulatorOptions
 
     /// <summary>When false, chat requests are answered without checking the bearer token.</summary>
     public bool RequireAuth { get; set; } = true;
+
+    /// <summary>
+    /// Page size of the native lists (context caches, publisher models) when a request names none. Google documents
+    /// that "the service may return fewer" items than asked; a small default makes clients prove their paging.
+    /// </summary>
+    public int DefaultPageSize { get; set; } = 5;
 }

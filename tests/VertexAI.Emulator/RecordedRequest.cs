@@ -16,7 +16,8 @@ public sealed class RecordedRequest
         JsonNode? json,
         DateTimeOffset receivedAt,
         string kind,
-        ChatRoute? route)
+        ChatRoute? route,
+        NativeRoute? native = null)
     {
         Method = method;
         Path = path;
@@ -26,9 +27,9 @@ public sealed class RecordedRequest
         Json = json;
         ReceivedAt = receivedAt;
         Kind = kind;
-        ApiVersion = route?.ApiVersion;
-        Project = route?.Project;
-        Location = route?.Location;
+        ApiVersion = route?.ApiVersion ?? native?.ApiVersion;
+        Project = route?.Project ?? native?.Project;
+        Location = route?.Location ?? native?.Location;
         EndpointId = route?.EndpointId;
     }
 
@@ -53,16 +54,19 @@ public sealed class RecordedRequest
     /// <summary>When the emulator received the request.</summary>
     public DateTimeOffset ReceivedAt { get; }
 
-    /// <summary><c>chat</c>, <c>token</c>, <c>metadata</c> or <c>other</c>.</summary>
+    /// <summary>
+    /// <c>chat</c>, <c>cachedContents</c>, <c>countTokens</c>, <c>predict</c>, <c>publisherModels</c>, <c>token</c>,
+    /// <c>metadata</c> or <c>other</c>.
+    /// </summary>
     public string Kind { get; }
 
-    /// <summary><c>v1</c> or <c>v1beta1</c> (as sent) for chat-shaped paths, else null.</summary>
+    /// <summary>The version segment (as sent) of chat and native paths, else null.</summary>
     public string? ApiVersion { get; }
 
-    /// <summary>Project from a chat-shaped path, else null.</summary>
+    /// <summary>Project from a chat or native path, else null (also for the publisher model list).</summary>
     public string? Project { get; }
 
-    /// <summary>Location from a chat-shaped path, else null.</summary>
+    /// <summary>Location from a chat or native path, else null.</summary>
     public string? Location { get; }
 
     /// <summary>Endpoint id from a chat-shaped path: <c>openapi</c> for managed Gemini, else the self-deployed id.</summary>

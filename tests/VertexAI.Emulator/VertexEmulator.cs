@@ -18,29 +18,40 @@ public sealed class VertexEmulator : IAsyncDisposable
     private readonly RequestDispatcher _dispatcher;
     private WebApplication? _app;
     private long _tokenLifetimeTicks;
+    private long _clockOffsetTicks;
     private int _disposed;
 
     private VertexEmulator(EmulatorOptions options)
     {
         TokenLifetime = options.TokenLifetime;
         var requireAuth = options.RequireAuth;
+        var pageSize = Math.Max(1, options.DefaultPageSize);
         DefaultToken = _tokens.Issue(TimeSpan.MaxValue);
+        Caches = new CacheStore(() => Now);
         var verifier = new JwtBearerVerifier(_credentials);
         var signatures = new ThoughtSignatures();
-        ICachedContentStore caches = new AnyWellFormedCache();
         _tokenIssuer = new TokenIssuer(_tokens, _credentials, verifier, () => TokenUri, () => TokenLifetime);
         var chat = new ChatEndpoint(
             () => requireAuth,
+            () => ReplyDelay,
             _tokens,
             verifier,
             Scenarios,
             () => ScenarioSelector,
             new ChatRequestValidator(signatures),
-            new ReplyBuilder(signatures, caches),
-            caches);
+            new ReplyBuilder(signatures, Caches),
+            Caches);
+        var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
+        var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay,
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
+        {
+            IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
+            AdvanceClock = AdvanceClock,
+            BatchJobs = BatchJobs,
+            Storage = Storage,
+        };
         var bearer = new BearerCheck(() => requireAuth, _tokens, verifier);
-        _dispatcher = new RequestDispatcher(_log, chat, _tokenIssuer, new ControlEndpoint(_log, Scenarios, DefaultToken,
-            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs, Storage),
+        _dispatcher = new RequestDispatcher(_log, chat, native, _tokenIssuer, control,
             new StorageEndpoint(bearer, Storage), new BatchJobEndpoint(bearer, BatchJobs, Storage), _shutdown.Token);
     }
 
@@ -62,6 +73,18 @@ public sealed class VertexEmulator : IAsyncDisposable
         get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));
         set => Interlocked.Exchange(ref _tokenLifetimeTicks, value.Ticks);
     }
+
+    /// <summary>
+    /// How long every authenticated, valid chat request waits before it is answered (scripted or not): a model that takes
+    /// its time, for runs that are stopped mid-way. Zero (the default) answers at once.
+    /// </summary>
+    public TimeSpan ReplyDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _replyDelayTicks));
+        set => Interlocked.Exchange(ref _replyDelayTicks, value < TimeSpan.Zero ? 0 : value.Ticks);
+    }
+
+    private long _replyDelayTicks;
 
     /// <summary>Requests to <c>/token</c> and the metadata token route, successful or not.</summary>
     public int TokenRequestCount => _tokenIssuer.RequestCount;
@@ -128,6 +151,21 @@ public sealed class VertexEmulator : IAsyncDisposable
     /// <summary>Issues a token accepted until <paramref name="lifetime"/> has passed; zero or negative gives an expired one.</summary>
     public string IssueToken(TimeSpan lifetime) => _tokens.Issue(lifetime);
 
+    /// <summary>
+    /// Issues a token as an <c>authorized_user</c> refresh grant would (a person's <c>gcloud auth application-default
+    /// login</c>): routes without a project in their path refuse it unless <c>x-goog-user-project</c> names a quota project.
+    /// </summary>
+    public string IssueUserToken(TimeSpan lifetime) => _tokens.IssueUserToken(lifetime);
+
+    /// <summary>The emulator's clock for context-cache expiry: UTC now plus every <see cref="AdvanceClock"/>.</summary>
+    public DateTimeOffset Now => DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+    /// <summary>Moves the cache clock forward, so expiry can be tested without waiting.</summary>
+    public void AdvanceClock(TimeSpan by) => Interlocked.Add(ref _clockOffsetTicks, by.Ticks);
+
+    /// <summary>Context caches created through the <c>cachedContents</c> routes.</summary>
+    internal CacheStore Caches { get; }
+
     /// <summary>Empties the request log (not <see cref="TokenRequestCount"/>).</summary>
     public void ClearLog() => _log.Clear();
 
@@ -146,6 +184,17 @@ public sealed class VertexEmulator : IAsyncDisposable
     /// <c>token_uri</c> for user credentials, so use it through a flow whose token server URL is <see cref="TokenUri"/>.
     /// </summary>
     public string CreateAuthorizedUserJson() => _credentials.CreateAuthorizedUserJson(TokenUri);
+
+    /// <summary>
+    /// Test plumbing: a context cache of <paramref name="textTokens"/> text tokens in <c>projects/{project}/locations/{location}</c>,
+    /// as <c>POST cachedContents</c> would make it; returns its name. For tests of the chat route's <c>cached_content</c>.
+    /// </summary>
+    public string CreateCache(string project = "test-project", string location = "us-central1", int textTokens = 4096, TimeSpan? ttl = null)
+    {
+        var usage = new TokenTally();
+        usage.AddText(new string('x', textTokens * 4));
+        return Caches.Add($"projects/{project}/locations/{location}", "publishers/google/models/gemini-2.5-flash", null, Now + (ttl ?? TimeSpan.FromHours(1)), usage).Name;
+    }
 
     /// <summary>Stops the server promptly: waiting streams and delays are cancelled first.</summary>
     public async ValueTask DisposeAsync()

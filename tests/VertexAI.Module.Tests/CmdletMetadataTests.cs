@@ -44,7 +44,7 @@ public sealed class CmdletMetadataTests(ModuleFixture module)
 
     public static readonly string[] ShouldProcessParameterNames = ["WhatIf", "wi", "Confirm", "cf"];
 
-    public static readonly string[] SurfaceCmdlets = ["Invoke-GeminiChat", "Get-GeminiStream", "New-GeminiMessage", "New-GeminiTool", "Export-GeminiConversation", "Import-GeminiConversation", "Set-GeminiContext", "Get-GeminiContext", "Enter-GeminiChat", "Start-GeminiBatchJob", "Get-GeminiBatchJob", "Wait-GeminiBatchJob", "Stop-GeminiBatchJob", "Receive-GeminiBatchJob"];
+    public static readonly string[] SurfaceCmdlets = ["Invoke-GeminiChat", "Get-GeminiStream", "New-GeminiMessage", "New-GeminiTool", "Export-GeminiConversation", "Import-GeminiConversation", "Set-GeminiContext", "Get-GeminiContext", "Enter-GeminiChat", "New-GeminiCache", "Get-GeminiCache", "Set-GeminiCache", "Remove-GeminiCache", "Measure-GeminiToken", "Get-GeminiEmbedding", "Get-GeminiModel", "Measure-GeminiUsage", "Start-GeminiBatchJob", "Get-GeminiBatchJob", "Wait-GeminiBatchJob", "Stop-GeminiBatchJob", "Receive-GeminiBatchJob"];
 
     [Fact]
     public void TheCmdletAssemblyDefinesExactlyTheSurfaceCmdlets()

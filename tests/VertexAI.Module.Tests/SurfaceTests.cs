@@ -23,6 +23,8 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Invoke-GeminiChat", "InvokeTools", "System.String", false, Named, false, ""),
         ("Invoke-GeminiChat", "MaxToolRounds", "System.Int32", false, Named, false, ""),
         ("Invoke-GeminiChat", "ThrottleLimit", "System.Int32", false, Named, false, ""),
+        ("Invoke-GeminiChat", "Journal", "System.String", false, Named, false, ""),
+        ("Invoke-GeminiChat", "ReplayErrors", Switch, false, Named, false, ""),
         .. ChatRows("Get-GeminiStream"),
         ("Get-GeminiStream", "TextOnly", Switch, false, Named, false, ""),
         .. ChatRows("Enter-GeminiChat"),
@@ -80,12 +82,58 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Set-GeminiContext", "Proxy", "System.Uri", false, Named, false, ""),
         ("Set-GeminiContext", "Clear", Switch, false, Named, false, ""),
         ("Set-GeminiContext", "PassThru", Switch, false, Named, false, ""),
+        ("New-GeminiCache", "Text", "System.String[]", false, 0, true, ""),
+        ("New-GeminiCache", "Message", "VertexAI.ChatMessage[]", false, Named, true, ""),
+        ("New-GeminiCache", "File", "System.String[]", false, Named, false, ""),
+        ("New-GeminiCache", "MediaType", "System.String", false, Named, false, ""),
+        ("New-GeminiCache", "SystemInstruction", "System.String", false, Named, false, ""),
+        ("New-GeminiCache", "Tool", "VertexAI.ToolDefinition[]", false, Named, false, ""),
+        ("New-GeminiCache", "Model", "System.String", false, Named, false, ""),
+        ("New-GeminiCache", "Ttl", "System.TimeSpan", false, Named, false, ""),
+        ("New-GeminiCache", "ExpireTime", "System.DateTime", false, Named, false, ""),
+        ("New-GeminiCache", "DisplayName", "System.String", false, Named, false, ""),
+        .. ConnectionRows("New-GeminiCache"),
+        ("Get-GeminiCache", "Name", "System.String[]", false, 0, false, ""),
+        .. ConnectionRows("Get-GeminiCache"),
+        ("Set-GeminiCache", "Name", "System.String", true, 0, false, ""),
+        ("Set-GeminiCache", "Ttl", "System.TimeSpan", false, Named, false, ""),
+        ("Set-GeminiCache", "ExpireTime", "System.DateTime", false, Named, false, ""),
+        .. ConnectionRows("Set-GeminiCache"),
+        ("Remove-GeminiCache", "Name", "System.String[]", true, 0, false, ""),
+        ("Remove-GeminiCache", "PassThru", Switch, false, Named, false, ""),
+        .. ConnectionRows("Remove-GeminiCache"),
+        ("Measure-GeminiToken", "Prompt", "System.String[]", false, 0, true, ""),
+        ("Measure-GeminiToken", "Message", "VertexAI.ChatMessage[]", false, Named, true, ""),
+        ("Measure-GeminiToken", "Conversation", "VertexAI.ChatCompletion", false, Named, true, ""),
+        ("Measure-GeminiToken", "File", "System.String[]", false, Named, false, ""),
+        ("Measure-GeminiToken", "MediaType", "System.String", false, Named, false, ""),
+        ("Measure-GeminiToken", "SystemInstruction", "System.String", false, Named, false, "SystemMessage"),
+        ("Measure-GeminiToken", "Tool", "VertexAI.ToolDefinition[]", false, Named, false, ""),
+        ("Measure-GeminiToken", "Model", "System.String", false, Named, false, ""),
+        .. ConnectionRows("Measure-GeminiToken"),
+        ("Get-GeminiEmbedding", "Text", "System.String[]", true, 0, true, "Content"),
+        ("Get-GeminiEmbedding", "Title", "System.String", false, Named, false, ""),
+        ("Get-GeminiEmbedding", "TaskType", "System.String", false, Named, false, ""),
+        ("Get-GeminiEmbedding", "Dimensions", "System.Int32", false, Named, false, ""),
+        ("Get-GeminiEmbedding", "Model", "System.String", false, Named, false, ""),
+        ("Get-GeminiEmbedding", "NoTruncation", Switch, false, Named, false, ""),
+        ("Get-GeminiEmbedding", "ThrottleLimit", "System.Int32", false, Named, false, ""),
+        .. ConnectionRows("Get-GeminiEmbedding"),
+        ("Get-GeminiModel", "Name", "System.String[]", false, 0, true, ""),
+        ("Get-GeminiModel", "AllVersions", Switch, false, Named, false, ""),
+        .. ConnectionRows("Get-GeminiModel"),
+        ("Measure-GeminiUsage", "InputObject", "System.Management.Automation.PSObject", false, Named, true, ""),
+        ("Measure-GeminiUsage", "Path", "System.String[]", false, 0, false, ""),
     ];
 
     // The only parameters that bind by property name: FileInfo objects from Get-ChildItem bind to -File by FullName;
-    // objects with a Prompt property (Import-Csv rows) bind to the chat cmdlets' -Prompt.
+    // objects with a Prompt property (Import-Csv rows) bind to the chat cmdlets' -Prompt (and Measure-GeminiToken's);
+    // caches bind to the cache cmdlets' -Name; CSV rows bind to Get-GeminiEmbedding's -Text (or Content) and -Title;
+    // models to Get-GeminiModel's -Name.
     private static readonly HashSet<(string Cmdlet, string Name)> ByPropertyName =
         [("New-GeminiMessage", "File"), ("Invoke-GeminiChat", "Prompt"), ("Get-GeminiStream", "Prompt"), ("Enter-GeminiChat", "Prompt"),
+         ("Measure-GeminiToken", "Prompt"), ("Get-GeminiCache", "Name"), ("Set-GeminiCache", "Name"), ("Remove-GeminiCache", "Name"),
+         ("Get-GeminiEmbedding", "Text"), ("Get-GeminiEmbedding", "Title"), ("Get-GeminiModel", "Name"),
          ("Start-GeminiBatchJob", "Prompt"), ("Get-GeminiBatchJob", "Name"), ("Wait-GeminiBatchJob", "Name"), ("Stop-GeminiBatchJob", "Name"),
          ("Receive-GeminiBatchJob", "Name")];
 
@@ -136,6 +184,14 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Set-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Get-GeminiContext", "VertexAI.GeminiContext")]
     [InlineData("Enter-GeminiChat", "VertexAI.ChatMessage")]
+    [InlineData("New-GeminiCache", "VertexAI.GeminiCache")]
+    [InlineData("Get-GeminiCache", "VertexAI.GeminiCache")]
+    [InlineData("Set-GeminiCache", "VertexAI.GeminiCache")]
+    [InlineData("Remove-GeminiCache", "System.String")]
+    [InlineData("Measure-GeminiToken", "VertexAI.TokenCount")]
+    [InlineData("Get-GeminiEmbedding", "VertexAI.Embedding")]
+    [InlineData("Get-GeminiModel", "VertexAI.GeminiModel")]
+    [InlineData("Measure-GeminiUsage", "VertexAI.UsageSummary")]
     [InlineData("Start-GeminiBatchJob", "VertexAI.BatchJob")]
     [InlineData("Get-GeminiBatchJob", "VertexAI.BatchJob")]
     [InlineData("Wait-GeminiBatchJob", "VertexAI.BatchJob")]
@@ -152,6 +208,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("New-GeminiMessage")]
     [InlineData("New-GeminiTool")]
     [InlineData("Enter-GeminiChat")]
+    [InlineData("New-GeminiCache")]
+    [InlineData("Measure-GeminiToken")]
+    [InlineData("Get-GeminiEmbedding")]
+    [InlineData("Get-GeminiModel")]
+    [InlineData("Measure-GeminiUsage")]
     [InlineData("Start-GeminiBatchJob")]
     [InlineData("Receive-GeminiBatchJob")]
     public void OutputTypesResolveToTypesOfTheCoreAssembly(string cmdlet)
@@ -177,6 +238,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Enter-GeminiChat", "InvokeTools", "None|Auto|Confirm")]
     [InlineData("Enter-GeminiChat", "ApiVersion", "v1|v1beta1")]
     [InlineData("Get-GeminiStream", "Modalities", "text|image|audio")]
+    [InlineData("Get-GeminiEmbedding", "TaskType", "RETRIEVAL_QUERY|RETRIEVAL_DOCUMENT|SEMANTIC_SIMILARITY|CLASSIFICATION|CLUSTERING|QUESTION_ANSWERING|FACT_VERIFICATION|CODE_RETRIEVAL_QUERY")]
+    [InlineData("Get-GeminiModel", "ApiVersion", "v1|v1beta1")]
     public void ValidateSetMatchesTheSurface(string cmdlet, string parameter, string values)
     {
         var attribute = Cmdlet(cmdlet).Parameter(parameter).Attributes
@@ -203,6 +266,9 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat", "TimeoutSec", 1d, 86400d)]
     [InlineData("Get-GeminiStream", "TimeoutSec", 1d, 86400d)]
     [InlineData("Invoke-GeminiChat", "ThrottleLimit", 1d, 64d)]
+    [InlineData("Get-GeminiEmbedding", "ThrottleLimit", 1d, 64d)]
+    [InlineData("Get-GeminiEmbedding", "Dimensions", 1d, 3072d)]
+    [InlineData("Get-GeminiCache", "MaxRetries", 0d, 20d)]
     [InlineData("Wait-GeminiBatchJob", "PollIntervalSec", 0.01d, 3600d)]
     public void ValidateRangeMatchesTheSurface(string cmdlet, string parameter, double min, double max)
     {
@@ -231,6 +297,11 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Get-GeminiStream", "Location")]
     [InlineData("Get-GeminiStream", "ToolChoice")]
     [InlineData("Enter-GeminiChat", "Model")]
+    [InlineData("New-GeminiCache", "Model")]
+    [InlineData("Measure-GeminiToken", "Model")]
+    [InlineData("Get-GeminiEmbedding", "Model")]
+    [InlineData("Get-GeminiModel", "Name")]
+    [InlineData("Get-GeminiModel", "Location")]
     public void ParameterHasAnArgumentCompleter(string cmdlet, string parameter)
     {
         Assert.NotNull(Cmdlet(cmdlet).Parameter(parameter).AttributeDerivedFrom("System.Management.Automation.ArgumentCompleterAttribute"));
@@ -240,6 +311,8 @@ public sealed class SurfaceTests(ModuleFixture module)
     [InlineData("Invoke-GeminiChat")]
     [InlineData("Get-GeminiStream")]
     [InlineData("Enter-GeminiChat")]
+    [InlineData("Get-GeminiModel")]
+    [InlineData("Remove-GeminiCache")]
     public void AccessTokenTurnsAPlainStringIntoASecureString(string cmdlet)
     {
         // A SecureString parameter alone would reject the output of 'gcloud auth print-access-token'.

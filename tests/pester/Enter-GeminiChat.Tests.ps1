@@ -369,13 +369,14 @@ function prompt { 'READY> ' }
         }
 
         It 'sends -SafetySetting, -CachedContent and -MediaResolution with every turn' {
-            $result = Invoke-RedirectedChat -Turns 'one', 'two' -Command '$c = Enter-GeminiChat -SafetySetting @{ HARM_CATEGORY_HARASSMENT = ''BLOCK_NONE'' } -CachedContent 55 -MediaResolution medium; "COUNT=$($c.Count)"'
+            $cache = New-EmulatorCache
+            $result = Invoke-RedirectedChat -Turns 'one', 'two' -Command ('$c = Enter-GeminiChat -SafetySetting @{ HARM_CATEGORY_HARASSMENT = ''BLOCK_NONE'' } -CachedContent ' + ($cache -split '/')[-1] + ' -MediaResolution medium; "COUNT=$($c.Count)"')
             $result.Error | Should -BeNullOrEmpty
             $result.Output | Should -Match '(?m)^COUNT=4\s*$'
             $requests = @(Get-EmulatorRequest)
             $requests.Count | Should -Be 2
             foreach ($request in $requests) {
-                $request.body | Should -Match ([regex]::Escape('"extra_body":{"google":{"safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}],"cached_content":"projects/test-project/locations/us-central1/cachedContents/55","media_resolution":"MEDIA_RESOLUTION_MEDIUM"}}'))
+                $request.body | Should -Match ([regex]::Escape('"extra_body":{"google":{"safety_settings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}],"cached_content":"' + $cache + '","media_resolution":"MEDIA_RESOLUTION_MEDIUM"}}'))
             }
         }
 

@@ -155,8 +155,9 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
 
     Context '-CachedContent' {
         It 'completes a bare id with the project and location, and shows the cached tokens in Usage' {
-            $r = Invoke-Chat @{ CachedContent = '1234567890' } -Prompt 'Summarize the runbook'
-            $r.Request.BodyJson.extra_body.google.cached_content | Should -Be 'projects/test-project/locations/us-central1/cachedContents/1234567890'
+            $cache = New-EmulatorCache -Tokens 4096
+            $r = Invoke-Chat @{ CachedContent = ($cache -split '/')[-1] } -Prompt 'Summarize the runbook'
+            $r.Request.BodyJson.extra_body.google.cached_content | Should -Be $cache
             $usage = (Get-Last $r.Output).Usage
             $usage.CachedTokens | Should -Be 4096
             $usage.PromptTokens | Should -Be (4096 + 3)
@@ -165,13 +166,11 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
         }
 
         It 'takes a number, a full name, or a cache object with a Name property' {
-            & $command 'x' -CachedContent 42 | Out-Null
-            & $command 'x' -CachedContent 'projects/test-project/locations/us-central1/cachedContents/43' | Out-Null
-            & $command 'x' -CachedContent ([pscustomobject]@{ Name = 'projects/test-project/locations/us-central1/cachedContents/44'; DisplayName = 'runbook' }) | Out-Null
-            @(Get-EmulatorRequest | ForEach-Object { $_.BodyJson.extra_body.google.cached_content }) | Should -Be @(
-                'projects/test-project/locations/us-central1/cachedContents/42'
-                'projects/test-project/locations/us-central1/cachedContents/43'
-                'projects/test-project/locations/us-central1/cachedContents/44')
+            $caches = 1..3 | ForEach-Object { New-EmulatorCache }
+            & $command 'x' -CachedContent ([long] ($caches[0] -split '/')[-1]) | Out-Null
+            & $command 'x' -CachedContent $caches[1] | Out-Null
+            & $command 'x' -CachedContent ([pscustomobject]@{ Name = $caches[2]; DisplayName = 'runbook' }) | Out-Null
+            @(Get-EmulatorRequest | ForEach-Object { $_.BodyJson.extra_body.google.cached_content }) | Should -Be $caches
         }
 
         It 'refuses an object without a name' {
@@ -239,11 +238,12 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
     }
 
     It 'sends all four together' {
-        $r = Invoke-Chat @{ GoogleSearch = $true; SafetySetting = 'HATE_SPEECH=BLOCK_ONLY_HIGH'; CachedContent = '7'; MediaResolution = 'high' }
+        $cache = New-EmulatorCache -Tokens 4096
+        $r = Invoke-Chat @{ GoogleSearch = $true; SafetySetting = 'HATE_SPEECH=BLOCK_ONLY_HIGH'; CachedContent = ($cache -split '/')[-1]; MediaResolution = 'high' }
         $google = $r.Request.BodyJson.extra_body.google
         $r.Request.body | Should -Match '"web_search_options":\{\}'
         $google.safety_settings[0].category | Should -Be 'HARM_CATEGORY_HATE_SPEECH'
-        $google.cached_content | Should -Be 'projects/test-project/locations/us-central1/cachedContents/7'
+        $google.cached_content | Should -Be $cache
         $google.media_resolution | Should -Be 'MEDIA_RESOLUTION_HIGH'
         (Get-Last $r.Output).Usage.CachedTokens | Should -Be 4096
         @((Get-Last $r.Output).Grounding.Sources).Count | Should -Be 2

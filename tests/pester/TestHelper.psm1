@@ -7,6 +7,7 @@
 #   Clear-EmulatorRequest               DELETE {url}_emulator/requests
 #   Add-EmulatorScenario                POST   {url}_emulator/scenarios  (one-shot scripted responses)
 #   Clear-EmulatorScenario              DELETE {url}_emulator/scenarios
+#   Set-EmulatorReplyDelay              PUT    {url}_emulator/settings   (every chat answer held back N ms)
 #   New-EmulatorServiceAccountKey       POST   {url}_emulator/service-account-keys  (a key file whose token_uri is the emulator)
 #
 # Written for PowerShell 7 and Windows PowerShell 5.1 alike (no ?? or ?:, no ArgumentList).
@@ -278,6 +279,17 @@ function Add-EmulatorScenario {
     Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/scenarios' -Body $json | Out-Null
 }
 
+function Set-EmulatorReplyDelay {
+    <# Makes every chat request from now on wait -Milliseconds before it is answered (0: at once again). #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [Parameter(Mandatory)] [ValidateRange(0, 600000)] [int] $Milliseconds
+    )
+    $json = @{ replyDelayMs = $Milliseconds } | ConvertTo-Json -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Put -Route '_emulator/settings' -Body $json | Out-Null
+}
+
 function New-EmulatorServiceAccountKey {
     <#
     Writes a new service-account key file to -Path (UTF-8, no BOM) and returns the path: Google's key format, its
@@ -296,6 +308,30 @@ function New-EmulatorServiceAccountKey {
         -Body (@{ clientEmail = $ClientEmail } | ConvertTo-Json -Compress) -ErrorAction Stop
     [System.IO.File]::WriteAllText($Path, [string]$response.Content, (New-Object System.Text.UTF8Encoding $false))
     $Path
+}
+
+function New-EmulatorCache {
+    <#
+    Makes a context cache in the emulator through its real route (POST .../cachedContents, Google's shape): text of
+    -Tokens tokens (the emulator counts 4 characters a token) for gemini-2.5-flash, an hour to live. Returns its full
+    name (projects/{p}/locations/{l}/cachedContents/{id}). For tests of -CachedContent on the chat cmdlets.
+    #>
+    [CmdletBinding()]
+    param(
+        $Emulator,
+        [string] $Project = 'test-project',
+        [string] $Location = 'us-central1',
+        [ValidateRange(2048, 1000000)] [int] $Tokens = 4096
+    )
+    $e = Get-CurrentEmulator $Emulator
+    $body = @{
+        model    = "projects/$Project/locations/$Location/publishers/google/models/gemini-2.5-flash"
+        contents = @(@{ role = 'user'; parts = @(@{ text = 'x' * ($Tokens * 4) }) })
+        ttl      = '3600s'
+    } | ConvertTo-Json -Depth 6 -Compress
+    $cache = Invoke-RestMethod -Method Post -Uri ($e.Url + "v1/projects/$Project/locations/$Location/cachedContents") `
+        -Headers @{ Authorization = "Bearer $($e.Token)" } -ContentType 'application/json' -Body $body -ErrorAction Stop
+    $cache.name
 }
 
 function Add-EmulatorStreamScenario {
@@ -358,6 +394,31 @@ function New-TestToolCallMessage {
     $message.ToolCalls = New-Object 'System.Collections.Generic.List[VertexAI.ToolCall]'
     $message.ToolCalls.Add($call)
     $message
+}
+
+function New-EmulatorUserToken {
+    <#
+    A token as a person's 'gcloud auth application-default login' gets it (an authorized_user refresh grant): the
+    emulator refuses it on routes without a project in their path unless x-goog-user-project names a quota project.
+    #>
+    [CmdletBinding()]
+    param($Emulator)
+    (Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/user-tokens' -Body '{}').access_token
+}
+
+function Move-EmulatorClock {
+    <# Moves the emulator's context-cache clock forward (expiry without waiting). #>
+    [CmdletBinding()]
+    param($Emulator, [Parameter(Mandatory)] [TimeSpan] $By)
+    $body = @{ advanceSeconds = $By.TotalSeconds } | ConvertTo-Json -Compress
+    Invoke-EmulatorControl -Emulator $Emulator -Method Post -Route '_emulator/clock' -Body $body | Out-Null
+}
+
+function Add-EmulatorRateLimit {
+    <# Queues one 429 RESOURCE_EXHAUSTED with Retry-After 0: the next request (chat or native) is refused once. #>
+    [CmdletBinding()]
+    param($Emulator, [int] $Count = 1)
+    Add-EmulatorScenario -Emulator $Emulator -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count $Count
 }
 
 function Get-RateLimitBody {
@@ -486,6 +547,6 @@ function Add-EmulatorStorageFault {
 Export-ModuleMember -Function Get-VertexAIRepoRoot, Set-EmulatorBatchJobSpeed, Add-EmulatorStorageFault, Add-EmulatorStream, Get-VertexAIModuleManifest, Import-VertexAITestModule,
     Initialize-VertexTestSession,
     Start-VertexEmulator, Stop-VertexEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Add-EmulatorScenario,
-    Add-EmulatorStreamScenario, Clear-EmulatorScenario, New-EmulatorServiceAccountKey,
-    Get-RateLimitBody, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
+    Add-EmulatorStreamScenario, Clear-EmulatorScenario, Set-EmulatorReplyDelay, New-EmulatorServiceAccountKey,
+    Get-RateLimitBody, New-EmulatorCache, New-EmulatorUserToken, Move-EmulatorClock, Add-EmulatorRateLimit, New-TestToolCallMessage, New-SseBody, New-TestChunkJson, ConvertTo-PlainText, Get-ChatParameterCase,
     Assert-ParameterShape, New-TestPng

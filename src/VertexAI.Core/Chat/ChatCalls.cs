@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Text.Json;
+using VertexAI.Batch;
+using VertexAI.Json;
 
 namespace VertexAI
 {
@@ -61,6 +64,57 @@ namespace VertexAI
             Validate(request);
             request = GoogleOptions.ForEndpoint(request, client.Endpoint);
             var completion = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+            Finish(request, completion, bindResultType);
+            return completion;
+        }
+
+        /// <summary>
+        /// Sends a prepared request for a journaled run and records its outcome before returning it: the response body as the
+        /// server sent it, or the final error (after the client's retries). Nothing is recorded when the call is cancelled
+        /// (the input did not finish), nor for failures that are not the API's (credentials, an invalid request).
+        /// </summary>
+        /// <param name="client">The client that prepared the request.</param>
+        /// <param name="prepared">The request, serialized (<see cref="GeminiClient.Prepare"/>); its key is the entry's.</param>
+        /// <param name="journal">The run's journal.</param>
+        /// <param name="entry">The input's entry (<see cref="RunJournal.Claim"/>).</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <param name="bindResultType">See <see cref="StructuredOutput.Apply"/>.</param>
+        public static async Task<ChatCompletion> CompleteAsync(GeminiClient client, PreparedRequest prepared, RunJournal journal, JournalEntry entry,
+            CancellationToken cancellationToken = default, bool bindResultType = true)
+        {
+            if (client is null) throw new ArgumentNullException(nameof(client));
+            if (prepared is null) throw new ArgumentNullException(nameof(prepared));
+            if (journal is null) throw new ArgumentNullException(nameof(journal));
+            if (entry is null) throw new ArgumentNullException(nameof(entry));
+            ChatExchange exchange;
+            try
+            {
+                exchange = await client.ExchangeAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GeminiApiException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                journal.AppendError(entry, ex);
+                throw;
+            }
+            journal.AppendResult(entry, exchange.ResponseBody);
+            Finish(prepared.Request, exchange.Completion, bindResultType);
+            return exchange.Completion;
+        }
+
+        /// <summary>
+        /// The completion a journal stored for a request, read with the same reader as a live answer and completed for the
+        /// request (see <see cref="Finish"/>).
+        /// </summary>
+        /// <exception cref="ArgumentException">The record holds an error, not a result.</exception>
+        public static ChatCompletion FromJournal(ChatRequest request, JournalRecord record, bool bindResultType = true)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            if (record?.ResultJson is null) throw new ArgumentException("The journal record holds no result.", nameof(record));
+            ChatCompletion completion;
+            using (var doc = JsonDocument.Parse(record.ResultJson))
+            {
+                completion = WireReader.ReadCompletion(doc.RootElement);
+            }
             Finish(request, completion, bindResultType);
             return completion;
         }

@@ -51,6 +51,30 @@ namespace VertexAI
             }
         }
 
+        /// <summary>The model id the failed request asked for (as sent, e.g. <c>google/gemini-2.5-flash</c>), when known.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>
+        /// <c>Gemini.</c> followed by Google's status (<c>RESOURCE_EXHAUSTED</c>), else the HTTP status (<c>503</c>); a
+        /// response that came with a success status but could not be used is <c>Gemini.InvalidResponse</c>, a broken
+        /// stream <c>Gemini.StreamBroken</c>, a request that got no answer <c>Gemini.ConnectionFailure</c>, our own time
+        /// limit <c>Gemini.Timeout</c>. The ErrorId of the module's error records.
+        /// </summary>
+        public string ErrorId
+        {
+            get
+            {
+                if (!string.IsNullOrEmpty(Status)) return "Gemini." + Status;
+                if (HttpStatus is int status)
+                {
+                    return status >= 200 && status < 300 ? "Gemini.InvalidResponse" : "Gemini." + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                if (IsTimeout) return "Gemini.Timeout";
+                if (this is GeminiStreamException) return "Gemini.StreamBroken";
+                return IsConnectionFailure ? "Gemini.ConnectionFailure" : "Gemini.RequestFailed";
+            }
+        }
+
         /// <summary>How long the server asked the client to wait (from <c>Retry-After</c>), if it said.</summary>
         public TimeSpan? RetryAfter { get; set; }
 
@@ -100,6 +124,7 @@ namespace VertexAI
             copy.IsConnectionFailure = IsConnectionFailure;
             copy.IsTlsFailure = IsTlsFailure;
             copy.IsTimeout = IsTimeout;
+            copy.Model = Model;
             return copy;
         }
 

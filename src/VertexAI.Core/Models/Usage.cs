@@ -24,10 +24,14 @@ namespace VertexAI
         public IDictionary<string, object?>? PromptTokensDetails { get; set; }
 
         /// <summary>
-        /// Prompt tokens served from a context cache (<c>prompt_tokens_details.cached_tokens</c>, OpenAI's name for Gemini's
-        /// <c>cachedContentTokenCount</c>; they are counted in <see cref="PromptTokens"/> too), when reported.
+        /// Prompt tokens served from a context cache, counted in <see cref="PromptTokens"/> too, when reported: OpenAI's
+        /// <c>prompt_tokens_details.cached_tokens</c>, else Gemini's own count under <c>extra_properties.google</c>
+        /// (<c>cached_content_token_count</c>). Vertex's Chat Completions docs show neither; both are read.
         /// </summary>
-        public int? CachedTokens => Json.PlainJson.GetPath(PromptTokensDetails, "cached_tokens") is long n ? (int)n : (int?)null;
+        public int? CachedTokens
+            => Json.PlainJson.GetPath(PromptTokensDetails, "cached_tokens") is long n ? (int)n
+             : Json.PlainJson.GetPath(ExtraProperties, "google", "cached_content_token_count") is long g ? (int)g
+             : (int?)null;
 
         /// <summary>Vertex's <c>extra_properties</c> (holds <c>google.traffic_type</c>).</summary>
         public IDictionary<string, object?>? ExtraProperties { get; set; }

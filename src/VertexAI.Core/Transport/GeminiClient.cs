@@ -53,18 +53,55 @@ namespace VertexAI
 
         /// <summary>Sends a request and returns the whole completion.</summary>
         public async Task<ChatCompletion> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default)
+            => (await SendAsync(Prepare(request), keepBody: false, cancellationToken).ConfigureAwait(false)).Completion;
+
+        /// <summary>
+        /// Serializes a request exactly as it is sent (the model id with the endpoint's publisher prefix, the stream flag),
+        /// once: its key (<see cref="PreparedRequest.Key"/>) is the hash of the bytes <see cref="ExchangeAsync"/> sends.
+        /// </summary>
+        /// <exception cref="ArgumentException">The request has no messages.</exception>
+        public PreparedRequest Prepare(ChatRequest request, bool stream = false)
         {
-            var body = Serialize(request, stream: false, out var model);
-            var started = Stopwatch.StartNew();
-            using var message = NewMessage(body, model, stream: false, cancellationToken);
-            var completion = await _pipeline.SendAsync(message, ReadCompletionAsync).ConfigureAwait(false);
-            if (_logging) _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
-            return completion;
+            var body = Serialize(request, stream, out var model);
+            return new PreparedRequest(request, body, model, stream);
         }
+
+        /// <summary>
+        /// Sends a prepared (non-streamed) request and returns the completion with the response body as the server sent it
+        /// (for a journal that keeps answers exactly). A failure's <see cref="GeminiApiException.Model"/> is the model asked for.
+        /// </summary>
+        public Task<ChatExchange> ExchangeAsync(PreparedRequest prepared, CancellationToken cancellationToken = default)
+        {
+            if (prepared is null) throw new ArgumentNullException(nameof(prepared));
+            if (prepared.Stream) throw new ArgumentException("A streamed request cannot be exchanged whole; use StreamChunksAsync.", nameof(prepared));
+            return SendAsync(prepared, keepBody: true, cancellationToken);
+        }
+
+        private async Task<ChatExchange> SendAsync(PreparedRequest prepared, bool keepBody, CancellationToken cancellationToken)
+        {
+            var started = Stopwatch.StartNew();
+            using var message = NewMessage(prepared.Body, prepared.Model, stream: false, cancellationToken);
+            ChatExchange exchange;
+            try
+            {
+                exchange = await _pipeline.SendAsync(message, m => ReadCompletionAsync(m, keepBody)).ConfigureAwait(false);
+            }
+            catch (GeminiApiException ex)
+            {
+                // Failures are counted per model (Measure-GeminiUsage); the body that asked for it is at hand only here.
+                ex.Model ??= prepared.Model;
+                throw;
+            }
+            var completion = exchange.Completion;
+            if (_logging) _options.Log.Verbose($"Completed in {started.ElapsedMilliseconds} ms: finish reason {completion.FinishReason ?? "none"}, {completion.Usage?.ToString() ?? "no usage"}.");
+            return exchange;
+        }
+
+        private static readonly byte[] s_noBody = new byte[0];
 
         // Classifies a non-streamed answer. A body that breaks off mid-way surfaces as a connection failure, which the
         // pipeline retries; an error object or a page that is not JSON in a 200 is final.
-        private static async Task<ChatCompletion> ReadCompletionAsync(TransportMessage message)
+        private static async Task<ChatExchange> ReadCompletionAsync(TransportMessage message, bool keepBody)
         {
             var response = message.Response!;
             if (!response.IsSuccessStatusCode) throw await StatusErrorAsync(message).ConfigureAwait(false);
@@ -78,7 +115,7 @@ namespace VertexAI
                     throw new GeminiApiException(GeminiApiException.Describe(code ?? 200, status, text, message.RequestId),
                         code ?? 200, status, text, details, message.RequestId) { ResponseBody = GoogleErrorParser.Cut(Encoding.UTF8.GetString(bytes)) }.Redacted(message.Token);
                 }
-                return WireReader.ReadCompletion(doc.RootElement);
+                return new ChatExchange(WireReader.ReadCompletion(doc.RootElement), keepBody ? bytes : s_noBody);
             }
             catch (JsonException ex)
             {
@@ -149,7 +186,16 @@ namespace VertexAI
             using var message = NewMessage(body, model, stream: true, cancellationToken);
             // The pipeline's retries cover the stream up to its first chunk: nothing has reached the caller before it, so
             // trying again cannot duplicate output. After it, a failure ends the stream.
-            var chunks = await _pipeline.SendAsync(message, m => OpenStreamAsync(m, folded)).ConfigureAwait(false);
+            IAsyncEnumerator<ChatCompletionChunk>? chunks;
+            try
+            {
+                chunks = await _pipeline.SendAsync(message, m => OpenStreamAsync(m, folded)).ConfigureAwait(false);
+            }
+            catch (GeminiApiException ex)
+            {
+                ex.Model ??= model;
+                throw;
+            }
             if (chunks is not null)
             {
                 try
@@ -219,6 +265,7 @@ namespace VertexAI
             catch (GeminiApiException ex)
             {
                 (ex as GeminiStreamException)?.KeepPartial(folded);
+                ex.Model ??= message.Model;
                 // The server may have echoed the token into what broke the stream.
                 var redacted = ex.Redacted(message.Token);
                 if (ReferenceEquals(redacted, ex)) throw;

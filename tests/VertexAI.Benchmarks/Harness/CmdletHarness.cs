@@ -99,7 +99,8 @@ internal static class CmdletHarness
             + "(`$chunks = Get-GeminiStream $p`; the raw loop writes each chunk's text to the pipeline the same way). "
             + $"Batch: 1,000 piped prompts, `-ThrottleLimit 16`, each answered after 50 ms; {batchRuns} run(s), median rate. "
             + $"Import: {import} fresh `pwsh -NoProfile` processes, `Import-Module` timed inside each with a Stopwatch; informational: the first call, an empty pwsh, and "
-            + "fresh processes that import a built-in binary module (Microsoft.PowerShell.Security) first and then this one. "
+            + "fresh processes that import a built-in binary module (Microsoft.PowerShell.Security) first and then this one, "
+            + "and fresh processes that import an empty manifest (the baseline for the import). "
             + $"Load average during the run: {load} (1/5/15 min).");
     }
 
@@ -167,6 +168,17 @@ internal static class CmdletHarness
             "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module Microsoft.PowerShell.Security; $builtin = $sw.Elapsed.TotalMilliseconds; "
             + "$sw.Restart(); Import-Module '" + quoted + "'; $after = $sw.Elapsed.TotalMilliseconds; "
             + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'WARMED {0} {1}', $builtin, $after))";
+        // The baseline in the same run: the first import of a module that has nothing in it (a manifest with no root
+        // module, files or exports) in a fresh pwsh: what any import costs there (module machinery, JIT), at this load.
+        var trivialDir = Path.Combine(Path.GetTempPath(), "vertexai-bench-trivial-" + Guid.NewGuid().ToString("N"), "Trivial");
+        Directory.CreateDirectory(trivialDir);
+        var trivialManifest = Path.Combine(trivialDir, "Trivial.psd1");
+        File.WriteAllText(trivialManifest, "@{ ModuleVersion = '1.0.0'; GUID = '0c6a1f0e-5d1e-4a8e-9a57-3a4c1c2f7b10'; "
+            + "FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }");
+        var trivial =
+            "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + trivialManifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
+            + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'TRIVIAL {0}', $t))";
+        var trivialImport = new List<double>();
         var builtin = new List<double>();
         var afterBuiltin = new List<double>();
         var import = new List<double>();
@@ -185,10 +197,17 @@ internal static class CmdletHarness
         await Once(measure);
         await Once("exit 0");
         await Once(warmed);
+        await Once(trivial);
         for (var i = 0; i < samples; i++)
         {
-            foreach (var which in new[] { 0, 1, 2 }.Select(k => (k + i) % 3))
+            foreach (var which in new[] { 0, 1, 2, 3 }.Select(k => (k + i) % 4))
             {
+                if (which == 3)
+                {
+                    trivialImport.Add(Line((await Once(trivial)).Out, "TRIVIAL ")[0]);
+                    continue;
+                }
+
                 if (which == 1)
                 {
                     wallEmpty.Add((await Once("exit 0")).Wall);
@@ -211,9 +230,14 @@ internal static class CmdletHarness
             }
         }
 
+        try { Directory.Delete(Path.GetDirectoryName(trivialDir)!, recursive: true); } catch (IOException) { }
+
         var med = Stats.Median(import);
+        var trivialMed = Stats.Median(trivialImport);
         report.Add("7. cmdlets", "Import-Module in a fresh pwsh (median, timed inside the process)", Ms(med), "—",
             $"min {Ms(import.Min())}, max {Ms(import.Max())}", "≤ 150 ms", med <= 150);
+        report.Add("7. cmdlets", "Import-Module in a fresh pwsh vs a trivial manifest's first import in a fresh pwsh (same run)", Ms(med),
+            Ms(trivialMed) + " (empty manifest)", $"{F(med / trivialMed)}×, VertexAI's part {Ms(med - trivialMed)}", "—", null);
         report.Add("7. cmdlets", "Import-Module after a built-in module's import warmed PowerShell's module machinery", Ms(Stats.Median(afterBuiltin)),
             Ms(Stats.Median(builtin)) + " (Import-Module Microsoft.PowerShell.Security, first)", $"{F(Stats.Median(afterBuiltin) / Stats.Median(builtin))}×", "—", null);
         report.Add("7. cmdlets", "first Invoke-GeminiChat after the import (JIT, first connection)", Ms(Stats.Median(first)), "—",

@@ -90,16 +90,29 @@ public sealed class GoogleOptionsTests(EmulatorFixture f) : IClassFixture<Emulat
     [InlineData(true)]
     public async Task A_bare_cache_id_is_completed_with_the_endpoint_and_its_cached_tokens_are_read(bool stream)
     {
+        var cache = f.Emulator.CreateCache("test-project", "us-central1", textTokens: 4096);
+        var id = cache.Substring(cache.LastIndexOf('/') + 1);
         var request = EmulatorFixture.UserPrompt("Summarize the runbook");
-        GoogleOptions.SetCachedContent(request, "987654321");
+        GoogleOptions.SetCachedContent(request, id);
         var (completion, body) = await CompleteAsync(request, stream);
 
-        Assert.Equal("projects/test-project/locations/us-central1/cachedContents/987654321", body["extra_body"]!["google"]!["cached_content"]!.GetValue<string>());
+        Assert.Equal(cache, body["extra_body"]!["google"]!["cached_content"]!.GetValue<string>());
         // The caller's request is left as it was.
-        Assert.Equal("987654321", Json.PlainJson.GetPath(request.ExtraBody, "google", "cached_content"));
+        Assert.Equal(id, Json.PlainJson.GetPath(request.ExtraBody, "google", "cached_content"));
         Assert.Equal(4096, completion.Usage!.CachedTokens);
         Assert.Equal(4096 + 3, completion.Usage.PromptTokens);
         Assert.StartsWith("prompt 4099 (4096 cached), completion ", completion.Usage.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"prompt_tokens_details":{"cached_tokens":8}}""", 8)]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,"extra_properties":{"google":{"traffic_type":"ON_DEMAND","cached_content_token_count":6}}}""", 6)]
+    [InlineData("""{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}""", null)]
+    public void Cached_tokens_are_read_where_either_name_puts_them(string usage, int? expected)
+    {
+        var read = Json.WireReader.ReadUsage(System.Text.Json.JsonDocument.Parse(usage).RootElement)!;
+        Assert.Equal(expected, read.CachedTokens);
+        Assert.Equal(expected is null, !read.ToString().Contains("cached", StringComparison.Ordinal));
     }
 
     [Fact]

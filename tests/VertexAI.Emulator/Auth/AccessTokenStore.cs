@@ -18,6 +18,21 @@ internal sealed class AccessTokenStore
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _expiry = new(StringComparer.Ordinal);
 
+    // Tokens obtained with a user's refresh token (gcloud's authorized_user ADC): Google bills those calls to a quota
+    // project, which the native routes without a project in their path insist on (see NativeEndpoint).
+    private readonly ConcurrentDictionary<string, bool> _userTokens = new(StringComparer.Ordinal);
+
+    /// <summary>Issues a token as if from an <c>authorized_user</c> refresh grant (a person's gcloud login).</summary>
+    public string IssueUserToken(TimeSpan lifetime)
+    {
+        var token = Issue(lifetime);
+        _userTokens[token] = true;
+        return token;
+    }
+
+    /// <summary>True for tokens from <see cref="IssueUserToken"/>.</summary>
+    public bool IsUserToken(string? token) => token is not null && _userTokens.ContainsKey(token);
+
     /// <summary>Issues a fresh random token; a zero or negative lifetime gives an already-expired one.</summary>
     public string Issue(TimeSpan lifetime)
     {

@@ -60,7 +60,8 @@ internal sealed class TokenIssuer(
                     return;
                 }
 
-                break;
+                await WriteTokenAsync(context, userCredential: true);
+                return;
 
             case null or "":
                 await OAuthErrorAsync(context, 400, "invalid_request", "Missing required parameter: grant_type");
@@ -93,10 +94,10 @@ internal sealed class TokenIssuer(
         await WriteTokenAsync(context);
     }
 
-    private Task WriteTokenAsync(HttpContext context)
+    private Task WriteTokenAsync(HttpContext context, bool userCredential = false)
     {
         var life = lifetime();
-        var token = tokens.Issue(life);
+        var token = userCredential ? tokens.IssueUserToken(life) : tokens.Issue(life);
         context.Response.Headers.CacheControl = "no-cache, no-store, max-age=0, must-revalidate";
         return JsonReply.WriteAsync(context, 200, new JsonObject
         {

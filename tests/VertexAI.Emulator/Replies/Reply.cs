@@ -23,6 +23,7 @@ internal sealed record ReplyChoice(
 internal sealed record ReplyToolCall(string Id, string Name, string Arguments, string? ThoughtSignature);
 
 /// <summary>Token counts; Vertex's total includes reasoning tokens; prompt tokens include those read from a context cache.</summary>
+/// <param name="CachedTokens">Prompt tokens read from a context cache (already part of <see cref="PromptTokens"/>), or null.</param>
 internal sealed record ReplyUsage(int PromptTokens, int CompletionTokens, int? ReasoningTokens, int? CachedTokens = null)
 {
     public int TotalTokens => PromptTokens + CompletionTokens + (ReasoningTokens ?? 0);

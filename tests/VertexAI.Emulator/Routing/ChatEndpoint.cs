@@ -8,6 +8,7 @@ namespace VertexAI.Emulator;
 /// </summary>
 internal sealed class ChatEndpoint(
     Func<bool> requireAuth,
+    Func<TimeSpan> replyDelay,
     AccessTokenStore tokens,
     JwtBearerVerifier jwtVerifier,
     ScenarioQueue scenarios,
@@ -43,11 +44,27 @@ internal sealed class ChatEndpoint(
             return;
         }
 
-        // A well-formed name of a cache that does not exist: Vertex answers 404 NOT_FOUND before generating anything.
-        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache && !caches.TryGetTokenCount(cache, out _))
+        // A well-formed name of a cache that does not exist (or has expired): Vertex answers 404 NOT_FOUND before
+        // generating anything; one of another project or location cannot be read from this route.
+        if (GoogleExtensionsValidator.CachedContentOf((JsonObject)recorded.Json!) is { } cache)
         {
-            await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found.");
-            return;
+            if (!caches.TryGetTokenCount(cache, out _))
+            {
+                await GoogleErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", $"CachedContent {cache} not found or has expired.");
+                return;
+            }
+
+            if (!cache.StartsWith($"projects/{route.Project}/locations/{route.Location}/", StringComparison.Ordinal))
+            {
+                await GoogleErrors.InvalidArgumentAsync(context, $"The cached content {cache} belongs to another project or location than the request (projects/{route.Project}/locations/{route.Location}).");
+                return;
+            }
+        }
+
+        // A slow model (PUT /_emulator/settings {"replyDelayMs":N}): the request is logged on arrival, answered after the delay.
+        if (replyDelay() is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellation);
         }
 
         var playback = new PlaybackContext(context, cancellation);

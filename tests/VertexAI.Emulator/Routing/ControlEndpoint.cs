@@ -20,14 +20,32 @@ namespace VertexAI.Emulator;
 /// state (default 1), so a waiting client sees PENDING and RUNNING for a while.</item>
 /// <item><c>POST /_emulator/storage-faults</c> with <c>{"status":503,"count":1,"method":"PUT"}</c>: the next authenticated Cloud
 /// Storage requests (of that method, when given) fail with that status (JSON API error shape); <c>DELETE</c> drops what is queued.</item>
+/// <item><c>PUT /_emulator/settings</c> with <c>{"replyDelayMs":N}</c>: every chat request from now on waits N ms before it is
+/// answered (0 answers at once again); see <see cref="VertexEmulator.ReplyDelay"/>.</item>
 /// <item><c>POST /_emulator/service-account-keys</c>: a new service-account key file (the JSON of
 /// <see cref="VertexEmulator.CreateServiceAccountKeyJson"/>, <c>token_uri</c> this emulator), its public key registered;
 /// optional body <c>{"clientEmail":"...","projectId":"..."}</c>. For credential tests in another process.</item>
+/// <item><c>POST /_emulator/user-tokens</c>: <c>{"access_token":"..."}</c>, a token as a person's gcloud login gets it
+/// (an authorized_user refresh grant), for the quota-project rule of the native routes.</item>
+/// <item><c>POST /_emulator/clock</c> with <c>{"advanceSeconds":N}</c>: moves the context-cache clock forward (204).</item>
 /// </list>
 /// </summary>
-internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Func<string?, string?, string> createServiceAccountKey, BatchJobStore batchJobs, ObjectStore storage)
+internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, string controlToken, Action<TimeSpan> setReplyDelay,
+    Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
+
+    /// <summary>Issues a user-credential token (<c>POST /_emulator/user-tokens</c>).</summary>
+    public Func<string>? IssueUserToken { get; init; }
+
+    /// <summary>Advances the cache clock (<c>POST /_emulator/clock</c>).</summary>
+    public Action<TimeSpan>? AdvanceClock { get; init; }
+
+    /// <summary>The batch jobs whose speed <c>POST /_emulator/batch-jobs</c> sets.</summary>
+    public BatchJobStore? BatchJobs { get; init; }
+
+    /// <summary>The object store <c>/_emulator/storage-faults</c> scripts failures for.</summary>
+    public ObjectStore? Storage { get; init; }
 
     public async Task HandleAsync(HttpContext context, string path, string body)
     {
@@ -53,10 +71,14 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                 scenarios.Clear();
                 context.Response.StatusCode = 204;
                 return;
-            case ("/_emulator/batch-jobs", "POST"):
+            case ("/_emulator/user-tokens", "POST") when IssueUserToken is not null:
+                await WriteJsonAsync(context, new JsonObject { ["access_token"] = IssueUserToken(), ["token_type"] = "Bearer" });
+                return;
+            case ("/_emulator/clock", "POST") when AdvanceClock is not null:
                 try
                 {
-                    batchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
+                    var seconds = (double?)JsonNode.Parse(body)?["advanceSeconds"] ?? 0;
+                    AdvanceClock(TimeSpan.FromSeconds(seconds));
                     context.Response.StatusCode = 204;
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
@@ -65,11 +87,26 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                 }
 
                 return;
-            case ("/_emulator/storage-faults", "POST"):
+            case ("/_emulator/settings", "PUT"):
+                ApplySettings(context, body);
+                return;
+            case ("/_emulator/batch-jobs", "POST") when BatchJobs is not null:
+                try
+                {
+                    BatchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
+                    context.Response.StatusCode = 204;
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+                {
+                    context.Response.StatusCode = 400;
+                }
+
+                return;
+            case ("/_emulator/storage-faults", "POST") when Storage is not null:
                 try
                 {
                     var spec = JsonNode.Parse(body)!;
-                    storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
+                    Storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
                     context.Response.StatusCode = 204;
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
@@ -78,8 +115,8 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
                 }
 
                 return;
-            case ("/_emulator/storage-faults", "DELETE"):
-                storage.ClearFaults();
+            case ("/_emulator/storage-faults", "DELETE") when Storage is not null:
+                Storage.ClearFaults();
                 context.Response.StatusCode = 204;
                 return;
             case ("/_emulator/service-account-keys", "POST"):
@@ -108,6 +145,27 @@ internal sealed class ControlEndpoint(RequestLog log, ScenarioQueue scenarios, s
         for (var i = 0; i < count; i++)
         {
             scenarios.Enqueue(Build(spec));
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    private void ApplySettings(HttpContext context, string body)
+    {
+        try
+        {
+            var spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
+            if (spec["replyDelayMs"] is { } delay)
+            {
+                var ms = (int)delay;
+                if (ms < 0) throw new JsonException("replyDelayMs must not be negative");
+                setReplyDelay(TimeSpan.FromMilliseconds(ms));
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            context.Response.StatusCode = 400;
+            return;
         }
 
         context.Response.StatusCode = 204;

@@ -8,6 +8,7 @@ namespace VertexAI.Emulator;
 internal sealed class RequestDispatcher(
     RequestLog log,
     ChatEndpoint chat,
+    NativeEndpoint native,
     TokenIssuer tokenIssuer,
     ControlEndpoint control,
     StorageEndpoint storage,
@@ -62,7 +63,8 @@ internal sealed class RequestDispatcher(
         }
 
         var route = ChatRoute.TryParse(path);
-        var kind = Classify(path, route, request.Method);
+        var nativeRoute = route is null ? NativeRoute.TryParse(path) : null;
+        var kind = nativeRoute is not null ? NativeKindName(nativeRoute.Kind) : Classify(path, route, request.Method);
         var recorded = new RecordedRequest(
             request.Method,
             path,
@@ -72,7 +74,8 @@ internal sealed class RequestDispatcher(
             TryParseJson(body),
             DateTimeOffset.UtcNow,
             kind,
-            route);
+            route,
+            nativeRoute);
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
         recorded.ViaProxy = rawTarget is not null && rawTarget.StartsWith("http", StringComparison.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
@@ -92,6 +95,9 @@ internal sealed class RequestDispatcher(
             case "chat":
                 await chat.HandleAsync(context, recorded, route!, cancellation);
                 return;
+            case not null when nativeRoute is not null:
+                await native.HandleAsync(context, recorded, nativeRoute, cancellation);
+                return;
             case "batch":
                 await batchJobs.HandleAsync(context, path, recorded.Json);
                 return;
@@ -108,6 +114,14 @@ internal sealed class RequestDispatcher(
                 return;
         }
     }
+
+    private static string NativeKindName(NativeKind kind) => kind switch
+    {
+        NativeKind.CachedContents or NativeKind.CachedContent => "cachedContents",
+        NativeKind.CountTokens => "countTokens",
+        NativeKind.Predict => "predict",
+        _ => "publisherModels",
+    };
 
     private static string Classify(string path, ChatRoute? route, string method)
     {
