@@ -48,8 +48,10 @@ public sealed class VertexEmulator : IAsyncDisposable
         Quota = options.Quota;
         var native = new NativeEndpoint(() => requireAuth, _tokens, verifier, Scenarios, new CachedContentsHandler(Caches, () => pageSize), () => pageSize);
         var control = new ControlEndpoint(_log, Scenarios, DefaultToken, delay => ReplyDelay = delay, () => Quota, q => Quota = q, _inFlight,
-            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"), BatchJobs, Storage)
+            (email, project) => CreateServiceAccountKeyJson(email ?? "tester@emulator-project.iam.gserviceaccount.com", project ?? "emulator-project"))
         {
+            BatchJobs = BatchJobs,
+            Storage = Storage,
             IssueUserToken = () => IssueUserToken(TimeSpan.FromHours(1)),
             AdvanceClock = AdvanceClock,
         };

@@ -45,9 +45,7 @@ internal sealed class ControlEndpoint(
     Func<TokenBucketQuota?> getQuota,
     Action<TokenBucketQuota?> setQuota,
     ConcurrencyGauge inFlight,
-    Func<string?, string?, string> createServiceAccountKey,
-    BatchJobStore batchJobs,
-    ObjectStore storage)
+    Func<string?, string?, string> createServiceAccountKey)
 {
     public const string Prefix = "/_emulator/";
 
@@ -56,6 +54,12 @@ internal sealed class ControlEndpoint(
 
     /// <summary>Advances the cache clock (<c>POST /_emulator/clock</c>).</summary>
     public Action<TimeSpan>? AdvanceClock { get; init; }
+
+    /// <summary>The batch jobs whose speed <c>POST /_emulator/batch-jobs</c> sets.</summary>
+    public BatchJobStore? BatchJobs { get; init; }
+
+    /// <summary>The object store <c>/_emulator/storage-faults</c> scripts failures for.</summary>
+    public ObjectStore? Storage { get; init; }
 
     public async Task HandleAsync(HttpContext context, string path, string body)
     {
@@ -125,10 +129,10 @@ internal sealed class ControlEndpoint(
                 inFlight.ResetMax();
                 context.Response.StatusCode = 204;
                 return;
-            case ("/_emulator/batch-jobs", "POST"):
+            case ("/_emulator/batch-jobs", "POST") when BatchJobs is not null:
                 try
                 {
-                    batchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
+                    BatchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
                     context.Response.StatusCode = 204;
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
@@ -137,11 +141,11 @@ internal sealed class ControlEndpoint(
                 }
 
                 return;
-            case ("/_emulator/storage-faults", "POST"):
+            case ("/_emulator/storage-faults", "POST") when Storage is not null:
                 try
                 {
                     var spec = JsonNode.Parse(body)!;
-                    storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
+                    Storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
                     context.Response.StatusCode = 204;
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
@@ -150,8 +154,8 @@ internal sealed class ControlEndpoint(
                 }
 
                 return;
-            case ("/_emulator/storage-faults", "DELETE"):
-                storage.ClearFaults();
+            case ("/_emulator/storage-faults", "DELETE") when Storage is not null:
+                Storage.ClearFaults();
                 context.Response.StatusCode = 204;
                 return;
             case ("/_emulator/service-account-keys", "POST"):
