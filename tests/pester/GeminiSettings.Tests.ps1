@@ -198,8 +198,10 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
                 @(Get-EmulatorRequest).Count | Should -Be 0
             }
             finally {
-                # Cleared while the Location default is out: Set-GeminiContext is a *-Gemini* command and would take it.
-                Set-GeminiContext -Clear
+                # Cleared with no defaults in force: Set-GeminiContext is a *-Gemini* command and would take them (the
+                # Project default would stay in the context and leak into later test files).
+                & { $PSDefaultParameterValues = @{}; Set-GeminiContext -Clear }
+                (Get-GeminiContext).Project | Should -BeNullOrEmpty
                 # The session's hashtable itself was changed (not a copy): put the default back into it.
                 $PSDefaultParameterValues['*-Gemini*:Location'] = 'us-central1'
                 $env:GOOGLE_CLOUD_LOCATION = $savedLocation

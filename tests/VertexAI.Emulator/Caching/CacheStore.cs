@@ -55,20 +55,18 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
     private readonly ConcurrentDictionary<string, CacheEntry> _caches = new(StringComparer.Ordinal);
 
     // Every name ever made here, so an expired or deleted cache stays gone instead of passing as a placeholder.
-    private readonly ConcurrentDictionary<string, bool> _made = new(StringComparer.Ordinal);
 
     // Vertex cache ids are decimal numbers of 18-19 digits.
     private long _nextId = 4_101_407_070_023_057_400;
 
     public DateTimeOffset Now => now();
 
-    public CacheEntry Add(string parent, string model, string? displayName, DateTimeOffset expireTime, TokenTally usage)
+    public CacheEntry Add(string parent, string model, string? displayName, DateTimeOffset expireTime, TokenTally usage, DateTimeOffset? createdAt = null)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var created = now();
+        var created = createdAt ?? now();
         var entry = new CacheEntry($"{parent}/cachedContents/{id}", parent, model, displayName, created, created, expireTime, usage, id);
         _caches[entry.Name] = entry;
-        _made[entry.Name] = true;
         return entry;
     }
 
@@ -116,6 +114,4 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
     public static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Whether this store ever made a cache of that name (it may have expired or been deleted since).</summary>
-    public bool Made(string name) => _made.ContainsKey(name);
 }

@@ -76,7 +76,9 @@ internal sealed partial class CachedContentsHandler(CacheStore store, Func<int> 
         var displayName = NativeContent.Member(request, "displayName");
         if (displayName is not null && NativeContent.Str(displayName) is null) return NativeAnswer.Invalid("Invalid value at 'cached_content.display_name': expected a string.");
 
-        var expiry = Expiry(request, required: false, store.Now + TimeSpan.FromMinutes(60));
+        // One reading of the clock for the whole request: createTime + ttl is exactly expireTime, as on Vertex.
+        var now = store.Now;
+        var expiry = Expiry(request, required: false, now + TimeSpan.FromMinutes(60), now);
         if (expiry.Problem is { } expiryProblem) return NativeAnswer.Invalid(expiryProblem);
 
         var tally = new TokenTally();
@@ -86,7 +88,7 @@ internal sealed partial class CachedContentsHandler(CacheStore store, Func<int> 
             return NativeAnswer.Invalid($"The cached content is of {tally.Total} tokens. The minimum token count to start caching is {CacheStore.MinimumTokens}.");
         }
 
-        var entry = store.Add(route.Parent, model, NativeContent.Str(displayName), expiry.Time!.Value, tally);
+        var entry = store.Add(route.Parent, model, NativeContent.Str(displayName), expiry.Time!.Value, tally, now);
         return NativeAnswer.Ok(entry.ToJson());
     }
 
@@ -109,7 +111,7 @@ internal sealed partial class CachedContentsHandler(CacheStore store, Func<int> 
             return NativeAnswer.Invalid($"Invalid update_mask \"{mask}\": only one of ttl or expire_time can be updated.");
         }
 
-        var expiry = Expiry(request, required: true, null);
+        var expiry = Expiry(request, required: true, null, store.Now);
         if (expiry.Problem is { } problem) return NativeAnswer.Invalid(problem);
         var given = request["ttl"] is not null ? "ttl" : "expireTime";
         if (given != paths[0]) return NativeAnswer.Invalid($"update_mask names {paths[0]} but the body sets {given}.");
@@ -117,12 +119,11 @@ internal sealed partial class CachedContentsHandler(CacheStore store, Func<int> 
         return store.SetExpiry(name, expiry.Time!.Value) is { } updated ? NativeAnswer.Ok(updated.ToJson()) : Missing(name);
     }
 
-    private (DateTimeOffset? Time, string? Problem) Expiry(JsonObject request, bool required, DateTimeOffset? fallback)
+    private (DateTimeOffset? Time, string? Problem) Expiry(JsonObject request, bool required, DateTimeOffset? fallback, DateTimeOffset now)
     {
         var ttl = request["ttl"];
         var expire = NativeContent.Member(request, "expireTime");
         if (ttl is not null && expire is not null) return (null, "Only one of ttl and expire_time may be set (they are a oneof).");
-        var now = store.Now;
         if (ttl is not null)
         {
             var text = NativeContent.Str(ttl);
