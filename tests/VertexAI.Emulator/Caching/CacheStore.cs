@@ -54,8 +54,6 @@ internal sealed class CacheStore(Func<DateTimeOffset> now) : ICachedContentStore
 
     private readonly ConcurrentDictionary<string, CacheEntry> _caches = new(StringComparer.Ordinal);
 
-    // Every name ever made here, so an expired or deleted cache stays gone instead of passing as a placeholder.
-
     // Vertex cache ids are decimal numbers of 18-19 digits.
     private long _nextId = 4_101_407_070_023_057_400;
 
