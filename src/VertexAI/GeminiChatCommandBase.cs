@@ -199,6 +199,18 @@ namespace VertexAI.Commands
         [ValidateSet("low", "medium", "high")]
         public string? MediaResolution { get; set; }
 
+        // A context cache is checked against the resolved location (parameter, Set-GeminiContext or environment) and a bare
+        // id completed with it, before anything is sent.
+        private void CheckGoogleOptions()
+        {
+            _template = Translate(() => GoogleOptions.ForEndpoint(_template!, _client!.Endpoint), "Gemini.InvalidArgument", ex => ex.ParamName);
+            if (_template.WebSearchOptions is not null) WriteVerbose("Grounding with Google Search (web_search_options).");
+            if (VertexAI.Json.PlainJson.GetPath(_template.ExtraBody, ExtraContent.Google, "cached_content") is string cache)
+            {
+                WriteVerbose($"Context cache: {cache}.");
+            }
+        }
+
         /// <summary>How many times a failed attempt (408, 429, 5xx, a dropped connection) is retried, with capped exponential
         /// backoff and jitter or the server's Retry-After; 0 disables retrying. Default 3.</summary>
         [Parameter]
@@ -234,8 +246,7 @@ namespace VertexAI.Commands
             _conversationOnCommandLine = bound.ContainsKey(nameof(Conversation));
             _template = BuildTemplate(bound);
             _client = BuildClient();
-            // A context cache is checked against the resolved location (parameter, Set-GeminiContext or environment).
-            _template = Translate(() => GoogleOptions.ForEndpoint(_template, _client.Endpoint), "Gemini.InvalidArgument", ex => ex.ParamName);
+            CheckGoogleOptions();
             if (_conversationOnCommandLine) CollectConversation(Conversation);
             if (_messagesOnCommandLine) Collect(Message);
         }

@@ -164,6 +164,11 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
             ($usage | Out-String -Width 120) | Should -Match 'CachedTokens[^\n]*\n[- ]+\n\s+4099\s+4096\s'
         }
 
+        It 'says with -Verbose which cache it uses' {
+            $verbose = @(& $command 'x' -CachedContent 9 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            @($verbose.Message) | Should -Contain 'Context cache: projects/test-project/locations/us-central1/cachedContents/9.'
+        }
+
         It 'takes a number, a full name, or a cache object with a Name property' {
             & $command 'x' -CachedContent 42 | Out-Null
             & $command 'x' -CachedContent 'projects/test-project/locations/us-central1/cachedContents/43' | Out-Null
