@@ -177,6 +177,18 @@ namespace VertexAI.Commands
         [ValidateSet("low", "medium", "high")]
         public string? MediaResolution { get; set; }
 
+        // A context cache is checked against the resolved location (parameter, Set-GeminiContext or environment) and a bare
+        // id completed with it, before anything is sent.
+        private void CheckGoogleOptions()
+        {
+            _template = Translate(() => GoogleOptions.ForEndpoint(_template!, _client!.Endpoint), "Gemini.InvalidArgument", ex => ex.ParamName);
+            if (_template.WebSearchOptions is not null) WriteVerbose("Grounding with Google Search (web_search_options).");
+            if (VertexAI.Json.PlainJson.GetPath(_template.ExtraBody, ExtraContent.Google, "cached_content") is string cache)
+            {
+                WriteVerbose($"Context cache: {cache}.");
+            }
+        }
+
         /// <summary>The prompt of the request being sent (null when only messages were sent): what outputs are tagged with.</summary>
         protected string? CurrentPrompt { get; private set; }
 
@@ -195,8 +207,7 @@ namespace VertexAI.Commands
             _conversationOnCommandLine = bound.ContainsKey(nameof(Conversation));
             _template = BuildTemplate(bound);
             _client = BuildClient();
-            // A context cache is checked against the resolved location (parameter, Set-GeminiContext or environment).
-            _template = Translate(() => GoogleOptions.ForEndpoint(_template, _client.Endpoint), "Gemini.InvalidArgument", ex => ex.ParamName);
+            CheckGoogleOptions();
             if (_conversationOnCommandLine) CollectConversation(Conversation);
             if (_messagesOnCommandLine) Collect(Message);
         }

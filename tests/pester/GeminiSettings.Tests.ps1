@@ -165,6 +165,11 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
             ($usage | Out-String -Width 120) | Should -Match 'CachedTokens[^\n]*\n[- ]+\n\s+4099\s+4096\s'
         }
 
+        It 'says with -Verbose which cache it uses' {
+            $verbose = @(& $command 'x' -CachedContent 9 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            @($verbose.Message) | Should -Contain 'Context cache: projects/test-project/locations/us-central1/cachedContents/9.'
+        }
+
         It 'takes a number, a full name, or a cache object with a Name property' {
             $caches = 1..3 | ForEach-Object { New-EmulatorCache }
             & $command 'x' -CachedContent ([long] ($caches[0] -split '/')[-1]) | Out-Null
