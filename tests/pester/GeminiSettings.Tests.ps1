@@ -166,8 +166,9 @@ Describe 'Gemini settings on <_>' -ForEach @('Invoke-GeminiChat', 'Get-GeminiStr
         }
 
         It 'says with -Verbose which cache it uses' {
-            $verbose = @(& $command 'x' -CachedContent 9 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-            @($verbose.Message) | Should -Contain 'Context cache: projects/test-project/locations/us-central1/cachedContents/9.'
+            $cache = New-EmulatorCache
+            $verbose = @(& $command 'x' -CachedContent ($cache -split '/')[-1] -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            @($verbose.Message) | Should -Contain "Context cache: $cache."
         }
 
         It 'takes a number, a full name, or a cache object with a Name property' {
