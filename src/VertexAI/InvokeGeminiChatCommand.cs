@@ -160,48 +160,14 @@ namespace VertexAI.Commands
 
         // The journal path as PowerShell resolves it (relative to the current location, a PSDrive); opened exclusively.
         private void OpenJournal(string journal)
-        {
-            string path;
-            try
+            => _journal = JournalFile.Open(this, journal, nameof(Journal), (opened, path) =>
             {
-                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal, out var provider, out _);
-                if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new ArgumentException($"The journal must be a file; '{journal}' is on the {provider.Name} provider.", nameof(Journal));
-                }
-            }
-            catch (Exception ex) when (ex is ArgumentException || ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is NotSupportedException)
-            {
-                ThrowTerminatingError(ErrorRecords.InvalidArgument(ex, "Gemini.InvalidJournalPath", journal));
-                return;
-            }
-            ErrorRecord error;
-            try
-            {
-                _journal = RunJournal.Open(path);
-                var stored = _journal.StoredSucceeded + _journal.StoredFailed;
-                WriteVerbose(stored == 0
+                var stored = opened.StoredSucceeded + opened.StoredFailed;
+                return stored == 0
                     ? $"Journal {path}: new; each finished prompt is recorded there."
-                    : $"Journal {path}: {_journal.StoredSucceeded} completion(s) and {_journal.StoredFailed} error(s) from earlier runs. Prompts answered there are written from it without being sent; "
-                      + (ReplayErrors.IsPresent ? "so are the errors (-ReplayErrors)." : "prompts that failed are sent again."));
-                if (_journal.DroppedTornLine) WriteVerbose($"Journal {path}: dropped an unfinished last line (a run stopped while writing it).");
-                if (_journal.UnreadableLines > 0) WriteWarning($"Journal {path}: skipped {_journal.UnreadableLines} line(s) that are not journal records.");
-                return;
-            }
-            catch (JournalBusyException ex)
-            {
-                error = ErrorRecords.JournalBusy(ex, path);
-            }
-            catch (System.IO.InvalidDataException ex)
-            {
-                error = ErrorRecords.FileReadError(ex, path, ErrorCategory.InvalidData);
-            }
-            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
-            {
-                error = ErrorRecords.FileWriteError(ex, path);
-            }
-            ThrowTerminatingError(error);
-        }
+                    : $"Journal {path}: {opened.StoredSucceeded} completion(s) and {opened.StoredFailed} error(s) from earlier runs. Prompts answered there are written from it without being sent; "
+                      + (ReplayErrors.IsPresent ? "so are the errors (-ReplayErrors)." : "prompts that failed are sent again.");
+            });
 
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)

@@ -118,6 +118,7 @@ public sealed class SurfaceTests(ModuleFixture module)
         ("Get-GeminiEmbedding", "Model", "System.String", false, Named, false, ""),
         ("Get-GeminiEmbedding", "NoTruncation", Switch, false, Named, false, ""),
         ("Get-GeminiEmbedding", "ThrottleLimit", "System.Int32", false, Named, false, ""),
+        ("Get-GeminiEmbedding", "Journal", "System.String", false, Named, false, ""),
         .. ConnectionRows("Get-GeminiEmbedding"),
         ("Get-GeminiModel", "Name", "System.String[]", false, 0, true, ""),
         ("Get-GeminiModel", "AllVersions", Switch, false, Named, false, ""),

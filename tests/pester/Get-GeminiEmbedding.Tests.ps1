@@ -132,4 +132,65 @@ Describe 'Get-GeminiEmbedding' {
         Get-GeminiEmbedding 'x' -Location global -ApiVersion v1beta1 | Out-Null
         (Get-PredictRequest)[0].path | Should -Be '/v1beta1/projects/test-project/locations/global/publishers/google/models/gemini-embedding-001:predict'
     }
+
+    Context '-Journal' {
+        BeforeAll {
+            function Get-SentContent { @(Get-PredictRequest | ForEach-Object { @($_.BodyJson.instances.content) -join '+' }) }
+        }
+
+        It 'sends only what an earlier run did not finish, and writes every input once, in order' {
+            $journal = Join-Path $TestDrive 'first.journal.jsonl'
+            $first = @('a', 'b', 'c' | Get-GeminiEmbedding -Dimensions 4 -Journal $journal)
+            Get-SentContent | Should -Be @('a', 'b', 'c')
+            Clear-EmulatorRequest
+            $all = @('a', 'b', 'c', 'd', 'e' | Get-GeminiEmbedding -Dimensions 4 -Journal $journal)
+            Get-SentContent | Should -Be @('d', 'e')
+            @($all.Input) | Should -Be @('a', 'b', 'c', 'd', 'e')
+            @($all.Index) | Should -Be @(0, 1, 2, 3, 4)
+            $all[1].Values | Should -Be $first[1].Values
+            $all[1].TokenCount | Should -Be $first[1].TokenCount
+            @(Get-Content $journal | Where-Object { $_ -match '"result"' }).Count | Should -Be 5
+        }
+
+        It 'keeps input order when stored inputs sit between inputs sent many to a request (text-embedding-005)' {
+            $journal = Join-Path $TestDrive 'batched.journal.jsonl'
+            'a', 'c' | Get-GeminiEmbedding -Model text-embedding-005 -Journal $journal | Out-Null
+            Clear-EmulatorRequest
+            $all = @('a', 'b', 'c', 'd', 'e' | Get-GeminiEmbedding -Model text-embedding-005 -Journal $journal -ThrottleLimit 1)
+            @($all.Input) | Should -Be @('a', 'b', 'c', 'd', 'e')
+            Get-SentContent | Should -Be @('b', 'd+e')
+        }
+
+        It 'treats another setting as another input' {
+            $journal = Join-Path $TestDrive 'settings.journal.jsonl'
+            Get-GeminiEmbedding 'a' -Dimensions 4 -Journal $journal | Out-Null
+            (Get-GeminiEmbedding 'a' -Dimensions 8 -Journal $journal).Dimensions | Should -Be 8
+            Get-SentContent | Should -Be @('a', 'a')
+        }
+
+        It 'journals a failed input and sends it again on the next run' {
+            $journal = Join-Path $TestDrive 'failed.journal.jsonl'
+            Add-EmulatorScenario -Status 400 -Body '{"error":{"code":400,"message":"bad input","status":"INVALID_ARGUMENT"}}'
+            $e = @('a', 'b' | Get-GeminiEmbedding -ThrottleLimit 1 -Journal $journal -ErrorVariable failed -ErrorAction SilentlyContinue)
+            @($e.Input) | Should -Be @('b')
+            $failed[0].TargetObject | Should -Be 'a'
+            Get-Content $journal -Raw | Should -Match '"errorId":"Gemini.INVALID_ARGUMENT'
+            Clear-EmulatorRequest
+            $again = @('a', 'b' | Get-GeminiEmbedding -Journal $journal)
+            @($again.Input) | Should -Be @('a', 'b')
+            Get-SentContent | Should -Be @('a')
+        }
+
+        It 'refuses a journal another run holds, naming it, before sending anything' {
+            $journal = Join-Path $TestDrive 'busy.journal.jsonl'
+            $held = [System.IO.File]::Open($journal, 'OpenOrCreate', 'ReadWrite', 'None')
+            try {
+                $err = { Get-GeminiEmbedding 'a' -Journal $journal } | Should -Throw -PassThru
+            }
+            finally { $held.Dispose() }
+            $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $err.Exception.Message | Should -BeLike "*$([System.IO.Path]::GetFileName($journal))*"
+            @(Get-PredictRequest).Count | Should -Be 0
+        }
+    }
 }

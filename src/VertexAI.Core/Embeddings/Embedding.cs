@@ -34,6 +34,9 @@ namespace VertexAI
 
         /// <inheritdoc/>
         public override string ToString() => $"[{Index}] {Dimensions} dimensions";
+
+        /// <summary>The prediction JSON this embedding was read from, for the journal (not shown).</summary>
+        internal string? PredictionJson { get; set; }
     }
 
     /// <summary>One text to embed.</summary>

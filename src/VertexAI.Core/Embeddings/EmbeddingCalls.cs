@@ -109,9 +109,38 @@ namespace VertexAI
             return results;
         }
 
+        /// <summary>
+        /// The journal key of one input (-Journal): SHA-256 of everything that decides its embedding (model, text, title,
+        /// task type, dimensions, truncation), so a changed setting is a new input.
+        /// </summary>
+        public static string JournalKey(EmbeddingInput input, EmbeddingOptions options)
+        {
+            if (input is null) throw new ArgumentNullException(nameof(input));
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            return Batch.RequestKey.Of(NativeJson.Object(w =>
+            {
+                w.WriteString("predict", NativeUris.BareModelId(options.Model));
+                w.WriteString("content", input.Text);
+                if (input.Title is { } title) w.WriteString("title", title);
+                if (options.TaskType is { } task) w.WriteString("task_type", task);
+                w.WriteBoolean("autoTruncate", options.AutoTruncate);
+                if (options.Dimensions is { } d) w.WriteNumber("outputDimensionality", d);
+            }));
+        }
+
+        /// <summary>An embedding from the prediction JSON a journal stored for <paramref name="input"/>.</summary>
+        public static Embedding FromJournal(string predictionJson, EmbeddingInput input, EmbeddingOptions options)
+        {
+            if (predictionJson is null) throw new ArgumentNullException(nameof(predictionJson));
+            using var doc = JsonDocument.Parse(predictionJson);
+            return Read(doc.RootElement, input, NativeUris.BareModelId(options.Model), options.TaskType);
+        }
+
         private static Embedding Read(JsonElement prediction, EmbeddingInput input, string model, string? taskType)
         {
             var embedding = new Embedding { Input = input.Text, Index = input.Index, Model = model, TaskType = taskType, Title = input.Title };
+            // Kept for -Journal: the prediction as the server sent it.
+            embedding.PredictionJson = prediction.GetRawText();
             var e = prediction.TryGetProperty("embeddings", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : prediction;
             if (e.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
             {
@@ -152,6 +181,17 @@ namespace VertexAI
 
         /// <summary>The most inputs per request for this model.</summary>
         public int MaxInstances => _maxInstances;
+
+        /// <summary>
+        /// Gives an input its index without batching it (an input whose embedding a journal already holds); returns the
+        /// inputs pending before it, to be sent first so that results stay in input order, or null.
+        /// </summary>
+        public IReadOnlyList<EmbeddingInput>? Skip(EmbeddingInput input)
+        {
+            if (input is null) throw new ArgumentNullException(nameof(input));
+            input.Index = _next++;
+            return Flush();
+        }
 
         /// <summary>Adds an input; returns a full batch when the input no longer fits the pending one, else null.</summary>
         public IReadOnlyList<EmbeddingInput>? Add(EmbeddingInput input)
