@@ -14,8 +14,9 @@ namespace VertexAI
             Body = body;
             Model = model;
             Stream = stream;
-            Key = Batch.RequestKey.Of(body);
         }
+
+        private string? _key;
 
         /// <summary>The request it was made from.</summary>
         public ChatRequest Request { get; }
@@ -29,8 +30,9 @@ namespace VertexAI
         /// <summary>Whether the body asks for a stream.</summary>
         public bool Stream { get; }
 
-        /// <summary>The SHA-256 of <see cref="Body"/>, lowercase hex.</summary>
-        public string Key { get; }
+        /// <summary>The SHA-256 of <see cref="Body"/>, lowercase hex. Hashed on first use: only a journaled run needs it,
+        /// and every plain call goes through a prepared request.</summary>
+        public string Key => _key ??= Batch.RequestKey.Of(Body);
     }
 
     /// <summary>A completion together with the response body it was read from.</summary>
