@@ -18,7 +18,7 @@ namespace VertexAI.Commands
     {
         /// <summary>The job's resource name (projects/…/batchPredictionJobs/{id}) or id; piped jobs bind by their Name. Without it, every job of the location.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Name")]
         public string[]? Name { get; set; }
 
         private bool _listed;
@@ -69,7 +69,7 @@ namespace VertexAI.Commands
 
         /// <summary>The job's resource name or id; piped jobs (Start-GeminiBatchJob, Get-GeminiBatchJob) bind by their Name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Name")]
         public string[] Name { get; set; } = null!;
 
         /// <summary>Seconds between two looks at the job (default 30; fractions allowed).</summary>
@@ -125,7 +125,7 @@ namespace VertexAI.Commands
     {
         /// <summary>The job's resource name or id; piped jobs bind by their Name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Name")]
         public string[] Name { get; set; } = null!;
 
         /// <summary>Outputs each job after the cancel request (usually CANCELLING).</summary>
@@ -162,7 +162,7 @@ namespace VertexAI.Commands
     {
         /// <summary>The job's resource name or id; piped jobs (Wait-GeminiBatchJob) bind by their Name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Name")]
         public string[] Name { get; set; } = null!;
 
         /// <summary>The Cloud Storage service root (default https://storage.googleapis.com/; STORAGE_EMULATOR_HOST; with a

@@ -32,7 +32,7 @@ namespace VertexAI.Commands
         /// of an array, the Prompt property of each piped object) is one request. Only text and plain values are prompts:
         /// a piped message or completion never binds here.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Prompt")]
         public string[]? Prompt { get; set; }
 
         /// <summary>The conversation so far (from New-GeminiMessage, Import-GeminiConversation, or a previous answer's

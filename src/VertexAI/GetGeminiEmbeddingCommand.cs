@@ -27,7 +27,7 @@ namespace VertexAI.Commands
         /// <summary>The texts; CSV rows bind by a Text or Content property.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Content")]
-        [TextInput]
+        [TextInput("Text", "Content")]
         [AllowEmptyString]
         public string[] Text { get; set; } = Array.Empty<string>();
 

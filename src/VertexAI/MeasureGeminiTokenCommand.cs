@@ -26,7 +26,7 @@ namespace VertexAI.Commands
 
         /// <summary>Prompts to count; each is counted with the messages before it.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [TextInput]
+        [TextInput("Prompt")]
         public string[]? Prompt { get; set; }
 
         /// <summary>Messages to count (New-GeminiMessage, Import-GeminiConversation).</summary>

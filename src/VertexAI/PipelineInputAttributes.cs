@@ -55,10 +55,16 @@ namespace VertexAI.Commands
     /// <summary>A prompt or message text: text and plain values only, never an object's ToString().</summary>
     internal sealed class TextInputAttribute : PipelineGuardAttribute
     {
+        private readonly string _properties;
+
+        /// <param name="properties">The properties the parameter binds by name, named in the refusal (none: text only).</param>
+        public TextInputAttribute(params string[] properties)
+            => _properties = properties.Length == 0 ? "" : ", or an object with a " + string.Join(" or ", properties) + " property";
+
         protected override bool Accepts(object value) => IsText(value);
 
         protected override string Describe(Type type)
-            => $"A {type.FullName} is not text: give text, or an object with a Prompt property.";
+            => $"A {type.FullName} is not text: give text{_properties}.";
     }
 
     /// <summary>Only objects that already are <see cref="ChatMessage"/>s: no conversion from hashtables or other objects.</summary>
