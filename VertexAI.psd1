@@ -13,8 +13,9 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    # Windows PowerShell does not enforce DotNetFrameworkVersion: this script does, before VertexAI.dll loads (see its header).
-    ScriptsToProcess = @('VertexAI.Requirements.ps1')
+    # Windows PowerShell does not enforce DotNetFrameworkVersion: this nested module does, before VertexAI.dll loads
+    # (PowerShell imports NestedModules before RootModule; see src/VertexAI.Requirements/RequirementsCheck.cs).
+    NestedModules = @('VertexAI.Requirements.dll')
     FormatsToProcess = @('VertexAI.format.ps1xml')
     CmdletsToExport = @('Invoke-GeminiChat', 'Get-GeminiStream', 'New-GeminiMessage', 'New-GeminiTool', 'Export-GeminiConversation', 'Import-GeminiConversation', 'Set-GeminiContext', 'Get-GeminiContext', 'Enter-GeminiChat', 'New-GeminiCache', 'Get-GeminiCache', 'Set-GeminiCache', 'Remove-GeminiCache', 'Measure-GeminiToken', 'Get-GeminiEmbedding', 'Get-GeminiModel', 'Measure-GeminiUsage', 'Start-GeminiBatchJob', 'Get-GeminiBatchJob', 'Wait-GeminiBatchJob', 'Stop-GeminiBatchJob', 'Receive-GeminiBatchJob')
     FunctionsToExport = @()

@@ -3,7 +3,7 @@
     Builds, tests and packages the VertexAI module, or opens a session to try it.
 
 .DESCRIPTION
-    Build    dotnet publish src/VertexAI: assembles the module folder out/VertexAI (VertexAI.psd1, VertexAI.Requirements.ps1, VertexAI.dll,
+    Build    dotnet publish src/VertexAI: assembles the module folder out/VertexAI (VertexAI.psd1, VertexAI.dll, VertexAI.Requirements.dll,
              VertexAI.format.ps1xml, LICENSE, en-US/, Dependencies/).
     Test     Build and Package, then every xUnit suite (dotnet test VertexAIPs.sln, counted from its TRX files), a
              check that no Pester block repeats BeforeAll/AfterAll/BeforeEach/AfterEach, then the Pester suite in

@@ -7,12 +7,12 @@ namespace VertexAI.Module.Tests;
 [Collection(ModuleCollection.Name)]
 public sealed class LayoutTests(ModuleFixture module)
 {
-    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.Requirements.ps1", "VertexAI.format.ps1xml", "LICENSE"];
+    private static readonly string[] TopLevelFiles = ["VertexAI.dll", "VertexAI.pdb", "VertexAI.psd1", "VertexAI.Requirements.dll", "VertexAI.format.ps1xml", "LICENSE"];
 
     [Theory]
     [InlineData("VertexAI.dll")]
     [InlineData("VertexAI.psd1")]
-    [InlineData("VertexAI.Requirements.ps1")]
+    [InlineData("VertexAI.Requirements.dll")]
     [InlineData("VertexAI.format.ps1xml")]
     [InlineData("LICENSE")]
     [InlineData("en-US/VertexAI.dll-Help.xml")]
@@ -70,5 +70,26 @@ public sealed class LayoutTests(ModuleFixture module)
             .FirstOrDefault(a => a.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
         Assert.NotNull(target);
         Assert.Equal(".NETStandard,Version=v2.0", target!.ConstructorArguments[0].Value);
+    }
+
+    [Fact]
+    public void TheRequirementsCheckLoadsOnEveryNetFramework()
+    {
+        // It has to load where netstandard.dll is missing (Windows PowerShell on .NET 4.6.x), so it is built for .NET
+        // Framework and references nothing but mscorlib and System.Management.Automation no newer than Windows
+        // PowerShell 5.1's (3.0.0.0): no netstandard, no System.ValueTuple (not in .NET Framework before 4.7).
+        var assembly = module.LoadContext.LoadFromAssemblyPath(Path.Combine(module.ModuleDir, "VertexAI.Requirements.dll"));
+        var references = assembly.GetReferencedAssemblies().OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "System.Management.Automation", "mscorlib" }, references.Select(a => a.Name));
+        Assert.True(references[0].Version <= new Version(3, 0, 0, 0), $"System.Management.Automation {references[0].Version} is newer than Windows PowerShell 5.1's.");
+        Assert.Equal(new Version(4, 0, 0, 0), references[1].Version);
+        var target = assembly.GetCustomAttributesData()
+            .FirstOrDefault(a => a.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
+        Assert.NotNull(target);
+        Assert.StartsWith(".NETFramework,Version=v4.", (string)target!.ConstructorArguments[0].Value!);
+        // An initializer and nothing a user could call: no cmdlets, one public type.
+        var exported = assembly.GetExportedTypes();
+        Assert.Equal(new[] { "VertexAI.Requirements.RequirementsCheck" }, exported.Select(t => t.FullName));
+        Assert.Contains(exported[0].GetInterfaces(), i => i.FullName == "System.Management.Automation.IModuleAssemblyInitializer");
     }
 }
