@@ -54,7 +54,7 @@ namespace VertexAI.Batch
                 }
             }
             var name = modelVersion ?? model;
-            if (name is not null) c.Model = name.IndexOf('/') >= 0 ? name : "google/" + name;
+            if (name is not null) c.Model = VertexEndpoint.WithPublisher(name);
             if (c.Choices.Count == 0)
             {
                 // A prompt blocked before any candidate (promptFeedback.blockReason): an empty, filtered answer.

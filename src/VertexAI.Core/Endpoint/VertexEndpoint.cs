@@ -188,8 +188,9 @@ namespace VertexAI
             return id is not null && IsManaged ? WithPublisher(id) : id;
         }
 
-        // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix. The one place it is added.
-        private static string WithPublisher(string model) => model.IndexOf('/') < 0 ? "google/" + model : model;
+        // The managed endpoint wants publisher/model; a bare Gemini id gets Google's prefix. The one place it is added
+        // (batch output, whose lines name the bare model version, is read through it too).
+        internal static string WithPublisher(string model) => model.IndexOf('/') < 0 ? "google/" + model : model;
 
         /// <summary>Whether <paramref name="value"/> has the form of a Google Cloud project id or number.</summary>
         public static bool IsProjectId(string value) => ProjectPattern.IsMatch(value);
