@@ -100,7 +100,8 @@ internal static class CmdletHarness
             + $"Batch: 1,000 piped prompts, `-ThrottleLimit 16`, each answered after 50 ms; {batchRuns} run(s), median rate. "
             + $"Import: {import} fresh `pwsh -NoProfile` processes, `Import-Module` timed inside each with a Stopwatch; informational: the first call, an empty pwsh, and "
             + "fresh processes that import a built-in binary module (Microsoft.PowerShell.Security) first and then this one, "
-            + "and fresh processes that import an empty manifest (the baseline for the import). "
+            + "fresh processes that import an empty manifest (the baseline for the import), "
+            + "and fresh processes that import a binary module with no cmdlets and one view (what PowerShell charges any module with views on its first import). "
             + $"Load average during the run: {load} (1/5/15 min).");
     }
 
@@ -178,6 +179,28 @@ internal static class CmdletHarness
         var trivial =
             "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + trivialManifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
             + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'TRIVIAL {0}', $t))";
+        // A second baseline: a binary module with one view, what PowerShell charges any such module on its first import
+        // in a fresh pwsh (its binary-module machinery, and the first format update, which builds PowerShell's own
+        // format tables and loads its XML reader). Its root module is a copy of the module's requirements check (a
+        // binary module with no cmdlets); a build without that file gets a manifest with the view only.
+        var viewsDir = Path.Combine(Path.GetDirectoryName(trivialDir)!, "Views");
+        Directory.CreateDirectory(viewsDir);
+        var check = Path.Combine(Path.GetDirectoryName(module)!, "VertexAI.Requirements.dll");
+        var viewsRoot = File.Exists(check);
+        if (viewsRoot) File.Copy(check, Path.Combine(viewsDir, "VertexAI.Requirements.dll"));
+        File.WriteAllText(Path.Combine(viewsDir, "Views.format.ps1xml"),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><Configuration><ViewDefinitions><View><Name>Bench.View</Name>"
+            + "<ViewSelectedBy><TypeName>Bench.Views.Item</TypeName></ViewSelectedBy><TableControl><TableHeaders><TableColumnHeader><Label>Name</Label></TableColumnHeader>"
+            + "</TableHeaders><TableRowEntries><TableRowEntry><TableColumnItems><TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem>"
+            + "</TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View></ViewDefinitions></Configuration>");
+        var viewsManifest = Path.Combine(viewsDir, "Views.psd1");
+        File.WriteAllText(viewsManifest, "@{ ModuleVersion = '1.0.0'; GUID = '5b0f3c1e-2d4a-4f8e-8c51-6e2a9d7b1c40'; "
+            + (viewsRoot ? "RootModule = 'VertexAI.Requirements.dll'; " : "")
+            + "FormatsToProcess = @('Views.format.ps1xml'); FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }");
+        var views =
+            "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + viewsManifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
+            + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'VIEWS {0}', $t))";
+        var viewsImport = new List<double>();
         var trivialImport = new List<double>();
         var builtin = new List<double>();
         var afterBuiltin = new List<double>();
@@ -198,10 +221,17 @@ internal static class CmdletHarness
         await Once("exit 0");
         await Once(warmed);
         await Once(trivial);
+        await Once(views);
         for (var i = 0; i < samples; i++)
         {
-            foreach (var which in new[] { 0, 1, 2, 3 }.Select(k => (k + i) % 4))
+            foreach (var which in new[] { 0, 1, 2, 3, 4 }.Select(k => (k + i) % 5))
             {
+                if (which == 4)
+                {
+                    viewsImport.Add(Line((await Once(views)).Out, "VIEWS ")[0]);
+                    continue;
+                }
+
                 if (which == 3)
                 {
                     trivialImport.Add(Line((await Once(trivial)).Out, "TRIVIAL ")[0]);
@@ -238,6 +268,10 @@ internal static class CmdletHarness
             $"min {Ms(import.Min())}, max {Ms(import.Max())}", "≤ 150 ms", med <= 150);
         report.Add("7. cmdlets", "Import-Module in a fresh pwsh vs a trivial manifest's first import in a fresh pwsh (same run)", Ms(med),
             Ms(trivialMed) + " (empty manifest)", $"{F(med / trivialMed)}×, VertexAI's part {Ms(med - trivialMed)}", "—", null);
+        var viewsMed = Stats.Median(viewsImport);
+        report.Add("7. cmdlets", "Import-Module in a fresh pwsh vs a binary module with one view (same run)", Ms(med),
+            Ms(viewsMed) + (viewsRoot ? " (no cmdlets, one view)" : " (manifest with one view; this build has no VertexAI.Requirements.dll)"),
+            $"{F(med / viewsMed)}×, VertexAI's own part {Ms(med - viewsMed)}", "—", null);
         report.Add("7. cmdlets", "Import-Module after a built-in module's import warmed PowerShell's module machinery", Ms(Stats.Median(afterBuiltin)),
             Ms(Stats.Median(builtin)) + " (Import-Module Microsoft.PowerShell.Security, first)", $"{F(Stats.Median(afterBuiltin) / Stats.Median(builtin))}×", "—", null);
         report.Add("7. cmdlets", "first Invoke-GeminiChat after the import (JIT, first connection)", Ms(Stats.Median(first)), "—",
