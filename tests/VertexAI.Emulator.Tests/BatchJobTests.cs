@@ -96,6 +96,9 @@ public sealed class BatchJobTests : EmulatorTestBase
     [InlineData("{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\",\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"AA==\"}}]}]}}", "exactly one of")]
     [InlineData("{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"not base64!\"}}]}]}}", "inline_data")]
     [InlineData("{\"request\":{\"contents\":[]}}", "at least one parts")]
+    [InlineData("{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"inlineData\":{\"mimeType\":\"wav\",\"data\":\"AA==\"}}]}]}}", "Unsupported MIME type: wav")]
+    [InlineData("{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":[\"string\",\"null\"]}}}}]}]}}", "parameters.properties[n].type': Proto field is not repeating")]
+    [InlineData("{\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}],\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"$defs\":{}}}]}]}}", "Unknown name \"$defs\"")]
     [InlineData("{\"messages\":[]}", "no \"request\" object")]
     [InlineData("not json", "not valid JSON")]
     public async Task An_input_line_that_is_not_a_valid_GenerateContentRequest_fails_the_job_naming_the_line(string badLine, string expected)

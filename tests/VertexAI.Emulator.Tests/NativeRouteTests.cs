@@ -105,6 +105,8 @@ public sealed class NativeRouteTests : EmulatorTestBase
     [InlineData("{\"model\":\"projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash\",\"ttl\":\"60s\",\"expireTime\":\"2030-01-01T00:00:00Z\"}", "oneof")]
     [InlineData("{\"model\":\"projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[]}]}", "parts")]
     [InlineData("{\"model\":\"projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash\",\"colour\":1}", "Unknown name \"colour\"")]
+    [InlineData("{\"model\":\"projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash\",\"contents\":[{\"role\":\"user\",\"parts\":[{\"fileData\":{\"mimeType\":\"pdf\",\"fileUri\":\"gs://b/a.pdf\"}}]}]}", "Unsupported MIME type: pdf")]
+    [InlineData("{\"model\":\"projects/test-project/locations/us-central1/publishers/google/models/gemini-2.5-flash\",\"tools\":[{\"functionDeclarations\":[{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"const\":1}}]}]}", "Unknown name \"const\"")]
     public async Task Malformed_cache_requests_get_400s(string body, string expected)
     {
         using var response = await SendAsync(HttpMethod.Post, $"v1/{Parent}/cachedContents", JsonNode.Parse(body));
@@ -226,6 +228,48 @@ public sealed class NativeRouteTests : EmulatorTestBase
         Assert.Equal(258, details.Single(d => d!["modality"]!.GetValue<string>() == "IMAGE")!["tokenCount"]!.GetValue<int>());
         Assert.Equal(5, details.Single(d => d!["modality"]!.GetValue<string>() == "TEXT")!["tokenCount"]!.GetValue<int>());
         Assert.Equal("countTokens", Assert.Single(Emulator.Requests).Kind);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"object","properties":{"n":{"type":["integer","null"]}}}""", null, "parameters.properties[n].type': Proto field is not repeating")]
+    [InlineData("""{"type":"thing"}""", null, "parameters.type' (type.googleapis.com/google.cloud.aiplatform.v1.Type)")]
+    [InlineData("""{"type":"object","properties":{"n":{"$ref":"#/$defs/n"}}}""", null, "Unknown name \"$ref\" at 'tools[0].function_declarations[0].parameters.properties[n]'")]
+    [InlineData("""{"type":"object","properties":{"n":{"type":"integer","nullable":"yes"}}}""", null, "nullable")]
+    [InlineData("""{"type":"object"}""", """{"type":"object"}""", "Only one of parameters and parameters_json_schema")]
+    [InlineData(null, null, "Unknown name \"strict\"")]
+    public async Task CountTokens_checks_function_declarations_parameters_as_Vertex_Schema(string? parameters, string? jsonSchema, string expected)
+    {
+        var request = TextContents("x");
+        var declaration = new JsonObject { ["name"] = "f" };
+        if (parameters is not null) declaration["parameters"] = JsonNode.Parse(parameters);
+        if (jsonSchema is not null) declaration["parametersJsonSchema"] = JsonNode.Parse(jsonSchema);
+        if (parameters is null && jsonSchema is null) declaration["strict"] = true;
+        request["tools"] = new JsonArray(new JsonObject { ["functionDeclarations"] = new JsonArray(declaration) });
+
+        using var response = await SendAsync(HttpMethod.Post, $"v1/{Parent}/publishers/google/models/gemini-2.5-flash:countTokens", request);
+
+        var error = await AssertGoogleErrorAsync(response, 400, "INVALID_ARGUMENT");
+        Assert.Contains(expected, error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CountTokens_takes_an_OpenAPI_schema_with_nullable_in_parameters_and_JSON_Schema_in_parametersJsonSchema()
+    {
+        var request = TextContents("x");
+        request["tools"] = new JsonArray(new JsonObject
+        {
+            ["functionDeclarations"] = new JsonArray(
+                new JsonObject
+                {
+                    ["name"] = "f",
+                    ["parameters"] = JsonNode.Parse("""{"type":"object","properties":{"n":{"type":"integer","nullable":true,"minimum":1},"tags":{"type":"ARRAY","items":{"type":"string","enum":["a","b"]}}},"required":["n"]}"""),
+                },
+                new JsonObject { ["name"] = "g", ["parametersJsonSchema"] = JsonNode.Parse("""{"type":"object","properties":{"n":{"type":["integer","null"]}},"$defs":{}}""") }),
+        });
+
+        var reply = await JsonAsync(HttpMethod.Post, $"v1/{Parent}/publishers/google/models/gemini-2.5-flash:countTokens", request);
+
+        Assert.True(reply["totalTokens"]!.GetValue<int>() > 1);
     }
 
     [Fact]

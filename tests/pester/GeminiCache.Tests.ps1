@@ -69,6 +69,9 @@ Describe 'Context caches' {
             $body = (Get-CacheRequest)[0].BodyJson
             @($body.contents.role) | Should -Be @('user', 'model')
             $body.tools[0].functionDeclarations[0].name | Should -Be 'lookup'
+            # FunctionDeclaration.parameters takes the OpenAPI 3.0 schema the tool was declared with.
+            $body.tools[0].functionDeclarations[0].parameters.properties.clause.type | Should -Be 'string'
+            $body.tools[0].functionDeclarations[0].PSObject.Properties.Name | Should -Not -Contain 'parametersJsonSchema'
         }
 
         It 'caches -Message' {

@@ -67,6 +67,34 @@ Describe 'Measure-GeminiToken' {
         @((Get-CountRequest)[0].BodyJson.contents).Count | Should -Be 2
     }
 
+    It 'sends a tool''s parameters as the OpenAPI schema they are (FunctionDeclaration.parameters, nullable kept)' {
+        function Find-Order { param([Nullable[int]] $Limit) }
+        $tool = New-GeminiTool -Command (Get-Command Find-Order)
+        Measure-GeminiToken 'abcd' -Tool $tool | Out-Null
+        $declaration = (Get-CountRequest)[0].BodyJson.tools[0].functionDeclarations[0]
+        $declaration.PSObject.Properties.Name | Should -Not -Contain 'parametersJsonSchema'
+        $declaration.parameters.type | Should -Be 'object'
+        $declaration.parameters.properties.Limit.type | Should -Be 'integer'
+        $declaration.parameters.properties.Limit.nullable | Should -BeTrue
+    }
+
+    It 'counts a conversation with parallel tool calls: the results share one user content' {
+        $call1 = [VertexAI.ToolCall]@{ Id = 'c1'; Function = [VertexAI.FunctionCall]@{ Name = 'lookup'; Arguments = '{"q":"a"}' } }
+        $call2 = [VertexAI.ToolCall]@{ Id = 'c2'; Function = [VertexAI.FunctionCall]@{ Name = 'lookup'; Arguments = '{"q":"b"}' } }
+        $messages = @(
+            (New-GeminiMessage 'Look both up')
+            [VertexAI.ChatMessage]@{ Role = 'assistant'; ToolCalls = [Collections.Generic.List[VertexAI.ToolCall]]@($call1, $call2) }
+            [VertexAI.ChatMessage]@{ Role = 'tool'; ToolCallId = 'c1'; Content = 'first' }
+            [VertexAI.ChatMessage]@{ Role = 'tool'; ToolCallId = 'c2'; Content = '{"n":2}' }
+        )
+        Measure-GeminiToken -Message $messages | Out-Null
+        $contents = @((Get-CountRequest)[0].BodyJson.contents)
+        @($contents.role) | Should -Be @('user', 'model', 'user')
+        @($contents[2].parts.functionResponse.name) | Should -Be @('lookup', 'lookup')
+        $contents[2].parts[0].functionResponse.response.content | Should -Be 'first'
+        $contents[2].parts[1].functionResponse.response.n | Should -Be 2
+    }
+
     It 'passes -MediaType on for -File' {
         $path = Join-Path $TestDrive 'notes.bin'
         [IO.File]::WriteAllText($path, 'abcdefgh')

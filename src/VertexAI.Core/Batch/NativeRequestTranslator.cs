@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using VertexAI.Json;
-using VertexAI.Media;
+using VertexAI.Native;
 
 namespace VertexAI.Batch
 {
@@ -15,6 +15,11 @@ namespace VertexAI.Batch
     /// row by row, is the table "Batch prediction jobs" in README.md. Whatever has no native form is refused with a
     /// <see cref="NativeTranslationException"/> naming the member, before anything is written.
     /// </summary>
+    /// <remarks>
+    /// Contents, system instruction, tools and tool config are written by <see cref="NativeContentWriter"/>, as for token
+    /// counts and context caches; this class adds what only a whole request has (generationConfig, safetySettings,
+    /// cachedContent, the line label) and the refusals by field name.
+    /// </remarks>
     public static class NativeRequestTranslator
     {
         /// <summary>
@@ -70,14 +75,16 @@ namespace VertexAI.Batch
             var google = Google(request);
 
             w.WriteStartObject();
-            WriteContents(w, request.Messages);
-            WriteSystemInstruction(w, request.Messages);
-            WriteTools(w, request);
-            WriteToolConfig(w, request.ToolChoice);
+            // Contents, system instruction and tools as every native route writes them; the rest is the request's own.
+            NativeContentWriter.WriteContents(w, request.Messages);
+            NativeContentWriter.WriteSystemInstruction(w, request.Messages);
+            // -GoogleSearch: Grounding with Google Search (Tool.googleSearch); the search options are refused in Check.
+            NativeContentWriter.WriteTools(w, request.Tools, googleSearch: request.WebSearchOptions is not null);
+            NativeContentWriter.WriteToolConfig(w, request.ToolChoice);
             if (google is not null && google.TryGetValue("safety_settings", out var safety))
             {
                 w.WritePropertyName("safetySettings");
-                WriteCamel(w, safety);
+                NativeJson.WriteCamel(w, safety);
             }
             if (google is not null && google.TryGetValue("cached_content", out var cached) && cached is string cachedName)
             {
@@ -247,12 +254,12 @@ namespace VertexAI.Batch
                     if (p.ImageUrl is null) throw Refuse(at + ".image_url", "an image part needs a URL");
                     if (p.ImageDetail is not null) throw Refuse(at + ".image_url.detail", "native parts have no detail (use extra_body.google.media_resolution)");
                     if (p.ImageUrlAdditional is { Count: > 0 }) throw Refuse(at + ".image_url", "unknown members of image_url");
-                    MediaOf(p.ImageUrl, null, at + ".image_url");
+                    if (NativeContentWriter.MediaProblem(p.ImageUrl, null) is { } imageProblem) throw Refuse(at + ".image_url", imageProblem);
                     break;
                 case "input_audio":
                     if (p.AudioData is null || p.AudioFormat is null) throw Refuse(at + ".input_audio", "an input_audio part needs data and format");
                     if (p.InputAudioAdditional is { Count: > 0 }) throw Refuse(at + ".input_audio", "unknown members of input_audio");
-                    MediaOf(p.AudioData, p.AudioFormat, at + ".input_audio.data");
+                    if (NativeContentWriter.MediaProblem(p.AudioData, p.AudioFormat) is { } audioProblem) throw Refuse(at + ".input_audio.data", audioProblem);
                     break;
                 default:
                     throw Refuse(at + ".type", $"'{p.Type}' parts have no native form");
@@ -273,254 +280,7 @@ namespace VertexAI.Batch
             }
         }
 
-        // ---- writing ----
-
-        private static void WriteContents(Utf8JsonWriter w, List<ChatMessage> messages)
-        {
-            w.WriteStartArray("contents");
-            var openRole = (string?)null;
-            for (var i = 0; i < messages.Count; i++)
-            {
-                var m = messages[i];
-                if (m.Role == "system" || m.Role == "developer") continue;
-                var role = m.Role == "assistant" ? "model" : "user";
-                // Consecutive tool messages answer one turn of calls: one user content with a functionResponse each.
-                var joinsTool = m.Role == "tool" && openRole == "tool";
-                if (!joinsTool)
-                {
-                    if (openRole is not null)
-                    {
-                        w.WriteEndArray();
-                        w.WriteEndObject();
-                    }
-                    w.WriteStartObject();
-                    w.WriteString("role", role);
-                    w.WriteStartArray("parts");
-                }
-                openRole = m.Role;
-                WriteParts(w, m, messages, i);
-            }
-            if (openRole is not null)
-            {
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-
-        private static void WriteParts(Utf8JsonWriter w, ChatMessage m, List<ChatMessage> all, int index)
-        {
-            var messageSignature = m.ThoughtSignature;
-            if (m.Role == "tool")
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("functionResponse");
-                w.WriteString("name", FunctionNameOf(all, index, m.ToolCallId!));
-                w.WritePropertyName("response");
-                var text = m.Text ?? string.Empty;
-                // A JSON object answer is the response itself; anything else is wrapped, as the response must be an object.
-                if (ParseObject(text) is IDictionary<string, object?> obj) PlainJson.Write(w, obj);
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteString("content", text);
-                    w.WriteEndObject();
-                }
-                if (PlainJson.GetPath(m.ExtraContent, ExtraContent.Google, "parts") is { } responseParts)
-                {
-                    w.WritePropertyName("parts");
-                    WriteCamel(w, responseParts);
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-                return;
-            }
-
-            var wrote = 0;
-            if (m.Parts is { } parts)
-            {
-                foreach (var p in parts)
-                {
-                    WritePart(w, p, wrote == 0 ? messageSignature : null);
-                    wrote++;
-                }
-            }
-            else if (m.Content is { } content)
-            {
-                w.WriteStartObject();
-                w.WriteString("text", content);
-                if (messageSignature is not null) w.WriteString("thoughtSignature", messageSignature);
-                w.WriteEndObject();
-                wrote++;
-            }
-            if (m.Audio is { } audio)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("inlineData");
-                w.WriteString("mimeType", audio.MimeType);
-                w.WriteString("data", audio.Data);
-                w.WriteEndObject();
-                if (wrote == 0 && messageSignature is not null) w.WriteString("thoughtSignature", messageSignature);
-                w.WriteEndObject();
-                wrote++;
-            }
-            if (m.ToolCalls is { } calls)
-            {
-                foreach (var c in calls)
-                {
-                    w.WriteStartObject();
-                    w.WriteStartObject("functionCall");
-                    w.WriteString("name", c.Function.Name);
-                    w.WritePropertyName("args");
-                    PlainJson.Write(w, ParseObject(c.Function.Arguments));
-                    w.WriteEndObject();
-                    var signature = c.ThoughtSignature ?? (wrote == 0 ? messageSignature : null);
-                    if (signature is not null) w.WriteString("thoughtSignature", signature);
-                    w.WriteEndObject();
-                    wrote++;
-                }
-            }
-            if (wrote == 0)
-            {
-                // A native content needs a part; an empty assistant turn keeps its place with empty text.
-                w.WriteStartObject();
-                w.WriteString("text", string.Empty);
-                w.WriteEndObject();
-            }
-        }
-
-        private static void WritePart(Utf8JsonWriter w, ContentPart p, string? messageSignature)
-        {
-            w.WriteStartObject();
-            switch (p.Type)
-            {
-                case "text":
-                    w.WriteString("text", p.Text);
-                    break;
-                case "image_url":
-                    WriteMedia(w, MediaOf(p.ImageUrl!, null, "image_url"));
-                    break;
-                case "input_audio":
-                    WriteMedia(w, MediaOf(p.AudioData!, p.AudioFormat, "input_audio.data"));
-                    break;
-            }
-            if (PlainJson.GetPath(p.ExtraContent, ExtraContent.Google, "thought") is bool thought && thought) w.WriteBoolean("thought", true);
-            var signature = ExtraContent.GetGoogleString(p.ExtraContent, "thought_signature") ?? messageSignature;
-            if (signature is not null) w.WriteString("thoughtSignature", signature);
-            w.WriteEndObject();
-        }
-
-        private static void WriteMedia(Utf8JsonWriter w, Media media)
-        {
-            if (media.Inline)
-            {
-                w.WriteStartObject("inlineData");
-                w.WriteString("mimeType", media.MimeType);
-                w.WriteString("data", media.Value);
-            }
-            else
-            {
-                w.WriteStartObject("fileData");
-                w.WriteString("mimeType", media.MimeType);
-                w.WriteString("fileUri", media.Value);
-            }
-            w.WriteEndObject();
-        }
-
-        private static void WriteSystemInstruction(Utf8JsonWriter w, List<ChatMessage> messages)
-        {
-            var started = false;
-            foreach (var m in messages)
-            {
-                if (m.Role != "system" && m.Role != "developer") continue;
-                if (!started)
-                {
-                    w.WriteStartObject("systemInstruction");
-                    w.WriteStartArray("parts");
-                    started = true;
-                }
-                if (m.Parts is { } parts)
-                {
-                    foreach (var p in parts)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("text", p.Text);
-                        w.WriteEndObject();
-                    }
-                }
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteString("text", m.Content ?? string.Empty);
-                    w.WriteEndObject();
-                }
-            }
-            if (started)
-            {
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-        }
-
-        private static void WriteTools(Utf8JsonWriter w, ChatRequest r)
-        {
-            var functions = r.Tools is { Count: > 0 };
-            if (!functions && r.WebSearchOptions is null) return;
-            w.WriteStartArray("tools");
-            if (r.WebSearchOptions is not null)
-            {
-                // -GoogleSearch: Grounding with Google Search (Tool.googleSearch, an empty GoogleSearch object).
-                w.WriteStartObject();
-                w.WriteStartObject("googleSearch");
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            if (!functions)
-            {
-                w.WriteEndArray();
-                return;
-            }
-            var tools = r.Tools!;
-            w.WriteStartObject();
-            w.WriteStartArray("functionDeclarations");
-            foreach (var t in tools)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", t.Function.Name);
-                if (t.Function.Description is not null) w.WriteString("description", t.Function.Description);
-                if (t.Function.Parameters is { } parameters)
-                {
-                    // The chat API's parameters are an OpenAPI 3.0 schema, which is what the native "parameters" takes.
-                    w.WritePropertyName("parameters");
-                    PlainJson.Write(w, parameters);
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndArray();
-        }
-
-        private static void WriteToolConfig(Utf8JsonWriter w, ToolChoice? choice)
-        {
-            if (choice is null) return;
-            w.WriteStartObject("toolConfig");
-            w.WriteStartObject("functionCallingConfig");
-            switch (choice.Mode)
-            {
-                case "none": w.WriteString("mode", "NONE"); break;
-                case "auto": w.WriteString("mode", "AUTO"); break;
-                case "required": w.WriteString("mode", "ANY"); break;
-                default:
-                    w.WriteString("mode", "ANY");
-                    w.WriteStartArray("allowedFunctionNames");
-                    w.WriteStringValue(choice.FunctionName);
-                    w.WriteEndArray();
-                    break;
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
+        // ---- writing (what is not contents, system instruction or tools) ----
 
         private static void WriteGenerationConfig(Utf8JsonWriter w, ChatRequest r, IDictionary<string, object?>? google)
         {
@@ -582,50 +342,6 @@ namespace VertexAI.Batch
 
         // ---- helpers ----
 
-        private struct Media
-        {
-            internal bool Inline;
-            internal string MimeType;
-            internal string Value;
-        }
-
-        // gs:// and https:// become fileData (the media type from the format, else the extension); data: URIs and bare base64
-        // become inlineData.
-        private static Media MediaOf(string value, string? format, string at)
-        {
-            switch (MediaReference.Classify(value))
-            {
-                case MediaReferenceKind.CloudStorage:
-                case MediaReferenceKind.Https:
-                    var type = format ?? MediaTypes.FromExtension(value)
-                        ?? throw Refuse(at, $"the media type of '{MediaReference.Abbreviate(value)}' is unknown (no known extension); the native fileData needs one (New-GeminiMessage -MediaType)");
-                    return new Media { Inline = false, MimeType = type, Value = value.Trim() };
-                case MediaReferenceKind.Data:
-                    try
-                    {
-                        MediaReference.ParseDataUri(value, out var mediaType, out var base64);
-                        return new Media { Inline = true, MimeType = mediaType, Value = base64 };
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw Refuse(at, ex.Message);
-                    }
-                default:
-                    if (format is not null && IsBase64(value)) return new Media { Inline = true, MimeType = format, Value = value };
-                    throw Refuse(at, $"'{MediaReference.Abbreviate(value)}' is not a gs://, https:// or data: URI");
-            }
-        }
-
-        private static bool IsBase64(string s)
-        {
-            if (s.Length == 0 || s.Length % 4 != 0) return false;
-            foreach (var c in s)
-            {
-                if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=')) return false;
-            }
-            return true;
-        }
-
         private static string? FunctionNameOf(List<ChatMessage> messages, int before, string callId)
         {
             for (var i = before - 1; i >= 0; i--)
@@ -656,49 +372,6 @@ namespace VertexAI.Batch
 
         private static IDictionary<string, object?>? Google(ChatRequest r)
             => r.ExtraBody is { } extra && extra.TryGetValue(ExtraContent.Google, out var g) ? g as IDictionary<string, object?> : null;
-
-        // extra_body / extra_content values use the chat API's snake_case; native JSON is lowerCamelCase.
-        private static void WriteCamel(Utf8JsonWriter w, object? value)
-        {
-            switch (value)
-            {
-                case IDictionary<string, object?> map:
-                    w.WriteStartObject();
-                    foreach (var kv in map)
-                    {
-                        w.WritePropertyName(Camel(kv.Key));
-                        WriteCamel(w, kv.Value);
-                    }
-                    w.WriteEndObject();
-                    break;
-                case object?[] list:
-                    w.WriteStartArray();
-                    foreach (var item in list) WriteCamel(w, item);
-                    w.WriteEndArray();
-                    break;
-                case System.Collections.IList list:
-                    w.WriteStartArray();
-                    foreach (var item in list) WriteCamel(w, item);
-                    w.WriteEndArray();
-                    break;
-                default:
-                    PlainJson.Write(w, value);
-                    break;
-            }
-        }
-
-        internal static string Camel(string snake)
-        {
-            if (snake.IndexOf('_') < 0) return snake;
-            var parts = snake.Split('_');
-            var sb = new System.Text.StringBuilder(parts[0]);
-            for (var i = 1; i < parts.Length; i++)
-            {
-                if (parts[i].Length == 0) continue;
-                sb.Append(char.ToUpperInvariant(parts[i][0])).Append(parts[i], 1, parts[i].Length - 1);
-            }
-            return sb.ToString();
-        }
 
         private static NativeTranslationException Refuse(string field, string why)
             => new NativeTranslationException(field, $"A batch job cannot send '{field}': {why}.");

@@ -1,208 +1,333 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text.Json;
 using VertexAI.Json;
 
 namespace VertexAI.Native
 {
     /// <summary>
-    /// Writes chat messages and tools as native Gemini JSON (Content, Part, Tool of Vertex's REST reference):
-    /// what context caches and countTokens take. System and developer messages become <c>systemInstruction</c>;
-    /// user → role <c>user</c>; assistant → role <c>model</c> with <c>text</c> and <c>functionCall</c> parts; a tool
-    /// result → role <c>user</c> with a <c>functionResponse</c> named after its call. Images and files become
-    /// <c>inlineData</c> (bytes) or <c>fileData</c> (gs:// and https:// URIs).
+    /// The one place that writes chat messages and tools as native Gemini JSON, for every native route: countTokens
+    /// (VertexAI.TokenCalls), context caches (VertexAI.CacheCalls) and batch prediction lines
+    /// (VertexAI.Batch.NativeRequestTranslator). Shapes from Vertex's REST reference (cloud.google.com/vertex-ai/docs/
+    /// reference/rest/v1/Content, .../Tool, and GenerateContentRequest, CountTokensRequest and CachedContent, which all
+    /// take the same <c>contents</c>, <c>systemInstruction</c> and <c>tools</c>):
+    /// <list type="bullet">
+    /// <item>system and developer messages → <c>systemInstruction</c>, text parts only ("only text should be used in parts").</item>
+    /// <item>user → role <c>user</c>; assistant → role <c>model</c> with its text, generated media and <c>functionCall</c> parts.</item>
+    /// <item>tool results → role <c>user</c> with a <c>functionResponse</c> named after the call; consecutive results (the
+    ///   answers to one turn of parallel calls) share one content, as Gemini pairs function responses with the calls of a turn.</item>
+    /// <item>images and files → <c>inlineData</c> (data: URIs, base64) or <c>fileData</c> (gs:// and https:// URIs).</item>
+    /// <item>thought markers and signatures (<c>extra_content.google</c>) → Part <c>thought</c> and <c>thoughtSignature</c>.</item>
+    /// <item>function tools → <c>functionDeclarations</c> with <c>parameters</c>, an OpenAPI 3.0 Schema.</item>
+    /// </list>
+    /// A route that refuses what has no native form (a batch job, naming the member) checks before writing; for the others
+    /// this writer throws <see cref="ArgumentException"/> for what it cannot express rather than drop it.
     /// </summary>
-    /// <remarks>
-    /// The chat→native translator of batch prediction (VertexAI.Batch.NativeRequestTranslator) does the same job for
-    /// whole generateContent requests; this one covers the parts caches and token counts need. They are meant to be joined.
-    /// </remarks>
     public static class NativeContentWriter
     {
         /// <summary>True for the roles that become <c>systemInstruction</c>.</summary>
         public static bool IsSystem(ChatMessage message) =>
             message?.Role is "system" or "developer";
 
-        /// <summary>Writes <c>"contents": [...]</c> for every message that is not a system message (nothing when none).</summary>
+        /// <summary>
+        /// Writes <c>"contents": [...]</c> for every message that is not a system message (nothing when there is none).
+        /// </summary>
+        /// <exception cref="ArgumentException">A message holds something with no native form (e.g. media without a type).</exception>
         public static void WriteContents(Utf8JsonWriter w, IEnumerable<ChatMessage> messages)
         {
-            var list = messages.Where(m => m is not null && !IsSystem(m)).ToList();
-            if (list.Count == 0) return;
-            // A tool message names only its call id; the function's name comes from the assistant turn that called it.
+            if (w is null) throw new ArgumentNullException(nameof(w));
+            if (messages is null) throw new ArgumentNullException(nameof(messages));
+            // A tool message names only its call id; the function's name comes from the latest earlier call with that id.
             var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var call in list.Where(m => m.ToolCalls is not null).SelectMany(m => m.ToolCalls!))
+            var openRole = (string?)null;
+            var index = -1;
+            foreach (var m in messages)
             {
-                if (call?.Id is { } id && call.Function?.Name is { } name) callNames[id] = name;
+                index++;
+                if (m is null || IsSystem(m)) continue;
+                if (openRole is null) w.WriteStartArray("contents");
+                var isResult = IsToolResult(m);
+                // Consecutive tool results answer one turn of calls: one user content with a functionResponse each.
+                if (!(isResult && openRole is not null && IsToolResult(openRole)))
+                {
+                    if (openRole is not null)
+                    {
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+                    w.WriteStartObject();
+                    w.WriteString("role", m.Role == "assistant" ? "model" : "user");
+                    w.WriteStartArray("parts");
+                }
+                openRole = m.Role ?? "user";
+                if (isResult) WriteFunctionResponse(w, m, callNames);
+                else WriteParts(w, m, index);
+                foreach (var call in m.ToolCalls ?? new List<ToolCall>())
+                {
+                    if (call?.Id is { } id && call.Function?.Name is { } name) callNames[id] = name;
+                }
             }
-
-            w.WritePropertyName("contents");
-            w.WriteStartArray();
-            foreach (var m in list) WriteContent(w, m, callNames);
+            if (openRole is null) return;
+            w.WriteEndArray();
+            w.WriteEndObject();
             w.WriteEndArray();
         }
 
-        /// <summary>Writes <c>"systemInstruction": {"parts": [...]}</c> from the system and developer messages, if any.</summary>
+        /// <summary>
+        /// Writes <c>"systemInstruction": {"parts": [{"text"}...]}</c> from the system and developer messages, one text
+        /// part per message or per text part; nothing when there is none.
+        /// </summary>
+        /// <exception cref="ArgumentException">A system message holds a part that is not text.</exception>
         public static void WriteSystemInstruction(Utf8JsonWriter w, IEnumerable<ChatMessage> messages)
         {
-            var system = messages.Where(m => m is not null && IsSystem(m)).ToList();
-            if (system.Count == 0) return;
-            w.WritePropertyName("systemInstruction");
-            w.WriteStartObject();
-            w.WritePropertyName("parts");
-            w.WriteStartArray();
-            foreach (var m in system) WriteMessageParts(w, m);
+            if (w is null) throw new ArgumentNullException(nameof(w));
+            if (messages is null) throw new ArgumentNullException(nameof(messages));
+            var started = false;
+            var index = -1;
+            foreach (var m in messages)
+            {
+                index++;
+                if (m is null || !IsSystem(m)) continue;
+                if (!started)
+                {
+                    w.WriteStartObject("systemInstruction");
+                    w.WriteStartArray("parts");
+                    started = true;
+                }
+                if (m.Parts is { } parts)
+                {
+                    for (var j = 0; j < parts.Count; j++)
+                    {
+                        if (parts[j]?.Type != "text") throw Unwritable($"messages[{index}].content[{j}]", "a system instruction holds text only");
+                        WriteText(w, parts[j].Text ?? string.Empty);
+                    }
+                }
+                else
+                {
+                    WriteText(w, m.Content ?? string.Empty);
+                }
+            }
+            if (!started) return;
             w.WriteEndArray();
             w.WriteEndObject();
         }
 
         /// <summary>
-        /// Writes <c>"tools": [{"functionDeclarations": [...]}]</c>. The parameters are JSON Schema (as the chat API takes
-        /// them), so they go in <c>parametersJsonSchema</c>, which Vertex's FunctionDeclaration accepts beside the older
-        /// OpenAPI-subset <c>parameters</c>.
+        /// Writes <c>"tools": [...]</c>: with <paramref name="googleSearch"/>, first the <c>googleSearch</c> tool (Grounding with
+        /// Google Search, an empty GoogleSearch object); then one <c>functionDeclarations</c> tool for the functions. Nothing
+        /// when there is neither.
         /// </summary>
-        public static void WriteTools(Utf8JsonWriter w, IEnumerable<ToolDefinition>? tools)
+        /// <remarks>
+        /// The chat API's function parameters are an OpenAPI 3.0 schema (PROTOCOL.md; the module writes null as
+        /// <c>"nullable": true</c>), which is what FunctionDeclaration.<c>parameters</c> takes ("Schema ... in the OpenAPI JSON
+        /// Schema Object format", Vertex's function calling reference). The other field, <c>parametersJsonSchema</c>, takes
+        /// JSON Schema, where <c>nullable</c> means nothing; the two are mutually exclusive.
+        /// </remarks>
+        /// <exception cref="ArgumentException">A tool is not a function, or has no name.</exception>
+        public static void WriteTools(Utf8JsonWriter w, IEnumerable<ToolDefinition>? tools, bool googleSearch = false)
         {
-            var list = tools?.Where(t => t?.Function?.Name is not null).ToList();
-            if (list is null || list.Count == 0) return;
-            w.WritePropertyName("tools");
-            w.WriteStartArray();
-            w.WriteStartObject();
-            w.WritePropertyName("functionDeclarations");
-            w.WriteStartArray();
-            foreach (var t in list)
+            if (w is null) throw new ArgumentNullException(nameof(w));
+            var functions = new List<ToolDefinition>();
+            var index = -1;
+            foreach (var t in tools ?? Array.Empty<ToolDefinition>())
+            {
+                index++;
+                if (t is null) continue;
+                if (t.Type != "function") throw Unwritable($"tools[{index}].type", $"'{t.Type}' tools have no native form; only functions");
+                if (string.IsNullOrEmpty(t.Function?.Name)) throw Unwritable($"tools[{index}].function.name", "a function needs a name");
+                functions.Add(t);
+            }
+            if (!googleSearch && functions.Count == 0) return;
+            w.WriteStartArray("tools");
+            if (googleSearch)
             {
                 w.WriteStartObject();
-                w.WriteString("name", t.Function.Name);
-                if (!string.IsNullOrEmpty(t.Function.Description)) w.WriteString("description", t.Function.Description);
-                if (t.Function.Parameters is { } parameters)
-                {
-                    w.WritePropertyName("parametersJsonSchema");
-                    PlainJson.Write(w, parameters);
-                }
+                w.WriteStartObject("googleSearch");
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            w.WriteEndObject();
+            if (functions.Count > 0)
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("functionDeclarations");
+                foreach (var t in functions)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", t.Function.Name);
+                    if (!string.IsNullOrEmpty(t.Function.Description)) w.WriteString("description", t.Function.Description);
+                    if (t.Function.Parameters is { } parameters)
+                    {
+                        w.WritePropertyName("parameters");
+                        PlainJson.Write(w, parameters);
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
         }
 
-        private static void WriteContent(Utf8JsonWriter w, ChatMessage m, IDictionary<string, string> callNames)
+        /// <summary>
+        /// Writes <c>"toolConfig": {"functionCallingConfig": {...}}</c> for a tool choice (nothing for null): none → NONE,
+        /// auto → AUTO, required → ANY, a named function → ANY with <c>allowedFunctionNames</c> (ToolConfig reference).
+        /// </summary>
+        public static void WriteToolConfig(Utf8JsonWriter w, ToolChoice? choice)
         {
-            w.WriteStartObject();
-            w.WriteString("role", m.Role == "assistant" ? "model" : "user");
-            w.WritePropertyName("parts");
-            w.WriteStartArray();
-            if (m.Role is "tool" or "function")
+            if (w is null) throw new ArgumentNullException(nameof(w));
+            if (choice is null) return;
+            w.WriteStartObject("toolConfig");
+            w.WriteStartObject("functionCallingConfig");
+            switch (choice.Mode)
             {
-                var name = m.Name ?? (m.ToolCallId is { } id && callNames.TryGetValue(id, out var n) ? n : null) ?? "function";
-                w.WriteStartObject();
-                w.WritePropertyName("functionResponse");
-                w.WriteStartObject();
-                w.WriteString("name", name);
-                w.WritePropertyName("response");
-                // The response is a JSON object: a tool's JSON object as it is, anything else under "content".
-                var text = m.Text ?? string.Empty;
-                if (TryParseObject(text) is { } obj) PlainJson.Write(w, obj);
-                else
-                {
-                    w.WriteStartObject();
-                    w.WriteString("content", text);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
+                case "none": w.WriteString("mode", "NONE"); break;
+                case "auto": w.WriteString("mode", "AUTO"); break;
+                case "required": w.WriteString("mode", "ANY"); break;
+                default:
+                    w.WriteString("mode", "ANY");
+                    w.WriteStartArray("allowedFunctionNames");
+                    w.WriteStringValue(choice.FunctionName);
+                    w.WriteEndArray();
+                    break;
             }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        /// <summary>
+        /// Why a media value (an <c>image_url</c> URL, or <c>input_audio</c> data with its <paramref name="format"/>) has no
+        /// native Part, or null when it has one: a route that refuses by field name asks this before writing.
+        /// </summary>
+        public static string? MediaProblem(string value, string? format) =>
+            NativeMedia.TryResolve(value, format, out _, out var problem) ? null : problem;
+
+        // ---- contents ----
+
+        private static bool IsToolResult(ChatMessage m) => IsToolResult(m.Role);
+
+        // "function" is the chat API's deprecated form of a tool result; its name is the message's name.
+        private static bool IsToolResult(string? role) => role is "tool" or "function";
+
+        private static void WriteFunctionResponse(Utf8JsonWriter w, ChatMessage m, IDictionary<string, string> callNames)
+        {
+            var name = (m.ToolCallId is { } id && callNames.TryGetValue(id, out var n) ? n : null) ?? m.Name ?? "function";
+            w.WriteStartObject();
+            w.WriteStartObject("functionResponse");
+            w.WriteString("name", name);
+            w.WritePropertyName("response");
+            // FunctionResponse.response is a JSON object: a tool's JSON object as it is, anything else under "content".
+            var text = m.Text ?? string.Empty;
+            if (TryParseObject(text) is { } obj) PlainJson.Write(w, obj);
             else
             {
-                WriteMessageParts(w, m);
-                foreach (var call in m.ToolCalls ?? new List<ToolCall>())
-                {
-                    w.WriteStartObject();
-                    w.WritePropertyName("functionCall");
-                    w.WriteStartObject();
-                    w.WriteString("name", call.Function?.Name ?? string.Empty);
-                    w.WritePropertyName("args");
-                    PlainJson.Write(w, TryParseObject(call.Function?.Arguments) ?? new Dictionary<string, object?>());
-                    w.WriteEndObject();
-                    if (call.ThoughtSignature is { } signature) w.WriteString("thoughtSignature", signature);
-                    w.WriteEndObject();
-                }
+                w.WriteStartObject();
+                w.WriteString("content", text);
+                w.WriteEndObject();
             }
-            w.WriteEndArray();
+            // extra_content.google.parts: multimodal function response parts (FunctionResponse.parts), snake_case → camel.
+            if (PlainJson.GetPath(m.ExtraContent, ExtraContent.Google, "parts") is { } responseParts)
+            {
+                w.WritePropertyName("parts");
+                NativeJson.WriteCamel(w, responseParts);
+            }
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 
-        private static void WriteMessageParts(Utf8JsonWriter w, ChatMessage m)
+        // A message's thought signature (extra_content.google.thought_signature) belongs to its first part, as Vertex's chat
+        // API returns it for the first part of a turn; a part's or a tool call's own signature wins.
+        private static void WriteParts(Utf8JsonWriter w, ChatMessage m, int index)
         {
-            if (m.Parts is { Count: > 0 } parts)
+            var messageSignature = m.ThoughtSignature;
+            var wrote = 0;
+            if (m.Parts is { } parts)
             {
-                foreach (var p in parts) WritePart(w, p);
+                for (var j = 0; j < parts.Count; j++)
+                {
+                    WritePart(w, parts[j], wrote == 0 ? messageSignature : null, $"messages[{index}].content[{j}]");
+                    wrote++;
+                }
             }
-            else if (m.Content is { Length: > 0 } text)
+            else if (m.Content is { Length: > 0 } content)
             {
-                WriteText(w, text);
+                WriteText(w, content, messageSignature);
+                wrote++;
+            }
+            if (m.Audio is { Data: { } data, MimeType: { } mimeType })
+            {
+                // Media the model generated (audio, or an image on Vertex) goes back as the inline data it was.
+                w.WriteStartObject();
+                WriteBlob(w, "inlineData", mimeType, "data", data);
+                if (wrote == 0 && messageSignature is not null) w.WriteString("thoughtSignature", messageSignature);
+                w.WriteEndObject();
+                wrote++;
+            }
+            foreach (var c in m.ToolCalls ?? new List<ToolCall>())
+            {
+                if (c is null) continue;
+                w.WriteStartObject();
+                w.WriteStartObject("functionCall");
+                w.WriteString("name", c.Function?.Name ?? string.Empty);
+                w.WritePropertyName("args");
+                PlainJson.Write(w, TryParseObject(c.Function?.Arguments) ?? new Dictionary<string, object?>());
+                w.WriteEndObject();
+                var signature = c.ThoughtSignature ?? (wrote == 0 ? messageSignature : null);
+                if (signature is not null) w.WriteString("thoughtSignature", signature);
+                w.WriteEndObject();
+                wrote++;
+            }
+            if (wrote == 0)
+            {
+                // A Content needs at least one part: an empty turn keeps its place with empty text.
+                WriteText(w, string.Empty, messageSignature);
             }
         }
 
-        /// <summary>Writes one part: <c>text</c>, <c>inlineData</c> or <c>fileData</c>.</summary>
-        public static void WritePart(Utf8JsonWriter w, ContentPart p)
+        private static void WritePart(Utf8JsonWriter w, ContentPart p, string? messageSignature, string at)
         {
+            if (p is null) throw Unwritable(at, "a part is missing");
+            w.WriteStartObject();
             switch (p.Type)
             {
-                case "image_url" when p.ImageUrl is { } url:
-                    WriteMedia(w, url, null);
+                case "text":
+                    w.WriteString("text", p.Text ?? string.Empty);
                     break;
-                case "input_audio" when p.AudioData is { } data:
-                    WriteMedia(w, data, MediaTypeOf(p.AudioFormat));
+                case "image_url":
+                    WriteMedia(w, p.ImageUrl, null, at + ".image_url");
+                    break;
+                case "input_audio":
+                    WriteMedia(w, p.AudioData, p.AudioFormat, at + ".input_audio");
                     break;
                 default:
-                    WriteText(w, p.Text ?? string.Empty);
-                    break;
+                    throw Unwritable(at + ".type", $"'{p.Type}' parts have no native form");
             }
+            if (PlainJson.GetPath(p.ExtraContent, ExtraContent.Google, "thought") is bool thought && thought) w.WriteBoolean("thought", true);
+            var signature = ExtraContent.GetGoogleString(p.ExtraContent, "thought_signature") ?? messageSignature;
+            if (signature is not null) w.WriteString("thoughtSignature", signature);
+            w.WriteEndObject();
         }
 
-        private static void WriteText(Utf8JsonWriter w, string text)
+        private static void WriteMedia(Utf8JsonWriter w, string? value, string? format, string at)
+        {
+            if (value is null) throw Unwritable(at, "a media part needs a URL or data");
+            if (!NativeMedia.TryResolve(value, format, out var media, out var problem)) throw Unwritable(at, problem!);
+            if (media.Inline) WriteBlob(w, "inlineData", media.MimeType, "data", media.Value);
+            else WriteBlob(w, "fileData", media.MimeType, "fileUri", media.Value);
+        }
+
+        private static void WriteBlob(Utf8JsonWriter w, string kind, string mimeType, string valueName, string value)
+        {
+            w.WriteStartObject(kind);
+            w.WriteString("mimeType", mimeType);
+            w.WriteString(valueName, value);
+            w.WriteEndObject();
+        }
+
+        private static void WriteText(Utf8JsonWriter w, string text, string? signature = null)
         {
             w.WriteStartObject();
             w.WriteString("text", text);
-            w.WriteEndObject();
-        }
-
-        // input_audio carries a bare format ("wav", "mp3") or, for files, a full media type.
-        private static string? MediaTypeOf(string? format) =>
-            format is null ? null : format.IndexOf('/') > 0 ? format : "audio/" + format;
-
-        private static void WriteMedia(Utf8JsonWriter w, string value, string? mediaType)
-        {
-            w.WriteStartObject();
-            switch (Media.MediaReference.Classify(value))
-            {
-                case Media.MediaReferenceKind.Data:
-                    Media.MediaReference.ParseDataUri(value, out var dataType, out var base64);
-                    WriteInline(w, mediaType ?? dataType, base64);
-                    break;
-                case Media.MediaReferenceKind.CloudStorage:
-                case Media.MediaReferenceKind.Https:
-                    w.WritePropertyName("fileData");
-                    w.WriteStartObject();
-                    w.WriteString("mimeType", mediaType ?? Media.MediaTypes.FromExtension(value) ?? "application/octet-stream");
-                    w.WriteString("fileUri", value);
-                    w.WriteEndObject();
-                    break;
-                default:
-                    // input_audio data that is neither a URI nor a data: URI is the base64 itself.
-                    WriteInline(w, mediaType ?? "application/octet-stream", value);
-                    break;
-            }
-            w.WriteEndObject();
-        }
-
-        private static void WriteInline(Utf8JsonWriter w, string mediaType, string base64)
-        {
-            w.WritePropertyName("inlineData");
-            w.WriteStartObject();
-            w.WriteString("mimeType", mediaType);
-            w.WriteString("data", base64);
+            if (signature is not null) w.WriteString("thoughtSignature", signature);
             w.WriteEndObject();
         }
 
@@ -218,5 +343,8 @@ namespace VertexAI.Native
                 return null;
             }
         }
+
+        private static ArgumentException Unwritable(string field, string why) =>
+            new ArgumentException($"'{field}' has no native Gemini form: {why}.", field.StartsWith("tools", StringComparison.Ordinal) ? "Tool" : "Message");
     }
 }

@@ -49,6 +49,48 @@ namespace VertexAI.Native
         internal static DateTimeOffset? Time(JsonElement o, string name) =>
             String(o, name) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : (DateTimeOffset?)null;
 
+        /// <summary>
+        /// Writes a plain value (from <c>extra_body</c> or <c>extra_content</c>, in the chat API's snake_case) with its object
+        /// member names in lowerCamelCase, as native JSON spells them (<c>file_data</c> → <c>fileData</c>).
+        /// </summary>
+        internal static void WriteCamel(Utf8JsonWriter w, object? value)
+        {
+            switch (value)
+            {
+                case IDictionary<string, object?> map:
+                    w.WriteStartObject();
+                    foreach (var kv in map)
+                    {
+                        w.WritePropertyName(Camel(kv.Key));
+                        WriteCamel(w, kv.Value);
+                    }
+                    w.WriteEndObject();
+                    break;
+                case System.Collections.IList list:
+                    w.WriteStartArray();
+                    foreach (var item in list) WriteCamel(w, item);
+                    w.WriteEndArray();
+                    break;
+                default:
+                    PlainJson.Write(w, value);
+                    break;
+            }
+        }
+
+        /// <summary><c>snake_case</c> → <c>lowerCamelCase</c> (names without an underscore are kept).</summary>
+        internal static string Camel(string snake)
+        {
+            if (snake.IndexOf('_') < 0) return snake;
+            var parts = snake.Split('_');
+            var sb = new System.Text.StringBuilder(parts[0]);
+            for (var i = 1; i < parts.Length; i++)
+            {
+                if (parts[i].Length == 0) continue;
+                sb.Append(char.ToUpperInvariant(parts[i][0])).Append(parts[i], 1, parts[i].Length - 1);
+            }
+            return sb.ToString();
+        }
+
         /// <summary>Copies the members not in <paramref name="known"/> into <paramref name="target"/> as plain values.</summary>
         internal static void KeepUnknown(JsonElement o, JsonModel target, params string[] known)
         {

@@ -59,6 +59,11 @@ public sealed class NativeRequestTranslatorTests(EmulatorFixture fixture) : ICla
             "contents[0].parts[0]", """{"inlineData":{"mimeType":"audio/mp3","data":"SUQz"}}"""
         },
         {
+            // OpenAI's bare formats name audio types; a native mimeType is an IANA type (Blob.mimeType).
+            "input_audio bare format", new ChatRequest { Messages = { new ChatMessage { Role = "user", Parts = [ContentPart.FromInputAudio("UklGRg==", "wav")] } } },
+            "contents[0].parts[0]", """{"inlineData":{"mimeType":"audio/wav","data":"UklGRg=="}}"""
+        },
+        {
             "input_audio gs:// (video, PDF)", new ChatRequest { Messages = { new ChatMessage { Role = "user", Parts = [ContentPart.FromInputAudio("gs://b/clip", "video/mp4")] } } },
             "contents[0].parts[0]", """{"fileData":{"mimeType":"video/mp4","fileUri":"gs://b/clip"}}"""
         },

@@ -134,7 +134,7 @@ public sealed class NativeCallsTests(NativeFixture fixture) : IClassFixture<Nati
         Assert.Equal("Get-Weather", contents[2]!["parts"]![0]!["functionResponse"]!["name"]!.GetValue<string>());
         Assert.Equal(3, contents[2]!["parts"]![0]!["functionResponse"]!["response"]!["temperature"]!.GetValue<int>());
         Assert.Equal("image/png", contents[3]!["parts"]![1]!["inlineData"]!["mimeType"]!.GetValue<string>());
-        Assert.Equal("object", sent["tools"]![0]!["functionDeclarations"]![0]!["parametersJsonSchema"]!["type"]!.GetValue<string>());
+        Assert.Equal("object", sent["tools"]![0]!["functionDeclarations"]![0]!["parameters"]!["type"]!.GetValue<string>());
 
         Assert.Equal("gemini-2.5-flash", count.Model);
         Assert.Equal(258, count.Details.Single(d => d.Modality == "IMAGE").TokenCount);

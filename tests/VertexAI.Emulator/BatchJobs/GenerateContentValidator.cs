@@ -110,6 +110,8 @@ internal static class GenerateContentValidator
             {
                 return $"Invalid value at '{where}.inline_data': mimeType (string) and data (base64) are required.";
             }
+
+            if (!NativeContent.IsMediaType(io["mimeType"]!.GetValue<string>())) return NativeContent.UnsupportedMimeType(io["mimeType"]!.GetValue<string>());
         }
 
         if (part["fileData"] is { } file)
@@ -120,6 +122,7 @@ internal static class GenerateContentValidator
                 return $"Invalid value at '{where}.file_data': mimeType and fileUri (strings) are required.";
             }
 
+            if (!NativeContent.IsMediaType(fo["mimeType"]!.GetValue<string>())) return NativeContent.UnsupportedMimeType(fo["mimeType"]!.GetValue<string>());
             var uri = fo["fileUri"]!.GetValue<string>();
             if (!uri.StartsWith("gs://", StringComparison.Ordinal) && !uri.StartsWith("https://", StringComparison.Ordinal) && !uri.StartsWith("http://", StringComparison.Ordinal))
             {
@@ -222,8 +225,7 @@ internal static class GenerateContentValidator
                         return $"Invalid value at '{where}.name': letters, digits, underscores, dots, colons and dashes, starting with a letter or underscore.";
                     }
 
-                    if (f["parameters"] is not null && f["parametersJsonSchema"] is not null) return $"Only one of parameters and parameters_json_schema may be set at '{where}'.";
-                    if (f["parameters"] is { } ps && ps is not JsonObject) return $"Invalid value at '{where}.parameters': expected an object.";
+                    if (OpenApiSchema.ValidateParameters(f, where) is { } schemaProblem) return schemaProblem;
                 }
             }
         }

@@ -80,6 +80,8 @@ internal sealed class TokenTally
 /// <summary>Validates native <c>contents</c>, <c>systemInstruction</c> and <c>tools</c>, and counts their tokens.</summary>
 internal static class NativeContent
 {
+    private static readonly string[] FunctionDeclarationFields = ["name", "description", "parameters", "parametersJsonSchema", "response", "responseJsonSchema"];
+
     private static readonly string[] DataFields = ["text", "inlineData", "inline_data", "fileData", "file_data", "functionCall", "function_call", "functionResponse", "function_response", "executableCode", "executable_code", "codeExecutionResult", "code_execution_result"];
 
     /// <summary>Reads a member by its lowerCamel or snake_case name, as proto JSON parsing does.</summary>
@@ -183,6 +185,12 @@ internal static class NativeContent
                 return $"Invalid value at '{where}.file_data': needs a mimeType and a fileUri.";
             }
 
+            var media = Member(part, "inlineData") ?? Member(part, "fileData");
+            if (media is JsonObject mo && Str(Member(mo, "mimeType")) is { } mimeType && !IsMediaType(mimeType))
+            {
+                return UnsupportedMimeType(mimeType);
+            }
+
             if (part["text"] is { } text && text.GetValueKind() != JsonValueKind.String)
             {
                 return $"Invalid value at '{where}.text' ({text.GetValueKind()}): expected a string.";
@@ -209,6 +217,15 @@ internal static class NativeContent
                 if (decls is not JsonArray list || list.Any(d => d is not JsonObject o || Str(o["name"]) is not { Length: > 0 }))
                 {
                     return $"Invalid value at 'tools[{i}].function_declarations': every declaration needs a name.";
+                }
+
+                // FunctionDeclaration (cloud.google.com/vertex-ai/docs/reference/rest/v1/Tool#FunctionDeclaration).
+                for (var j = 0; j < list.Count; j++)
+                {
+                    var where = $"tools[{i}].function_declarations[{j}]";
+                    var declaration = (JsonObject)list[j]!;
+                    if (UnknownMember(declaration, FunctionDeclarationFields, where) is { } unknownField) return unknownField;
+                    if (OpenApiSchema.ValidateParameters(declaration, where) is { } schemaProblem) return schemaProblem;
                 }
             }
         }
@@ -264,6 +281,18 @@ internal static class NativeContent
             }
         }
     }
+
+    /// <summary>
+    /// Blob.mimeType and FileData.mimeType are "the IANA standard MIME type of the source data": type/subtype. Vertex's
+    /// answer to anything else, as users report it, names the type as unsupported.
+    /// </summary>
+    public static bool IsMediaType(string mimeType)
+    {
+        var slash = mimeType.IndexOf('/');
+        return slash > 0 && slash < mimeType.Length - 1 && mimeType.IndexOf('/', slash + 1) < 0 && !mimeType.Any(char.IsWhiteSpace);
+    }
+
+    public static string UnsupportedMimeType(string mimeType) => $"Unsupported MIME type: {mimeType}";
 
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
