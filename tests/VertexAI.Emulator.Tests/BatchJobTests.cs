@@ -199,6 +199,21 @@ public sealed class BatchJobTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task A_scripted_scenario_answers_a_job_route_after_the_bearer_check()
+    {
+        // As on the other native routes: tests script a slow or failing JobService (Ctrl+C, retries).
+        var (unauthenticated, _) = await SendAsync(HttpMethod.Get, Jobs + "/42", token: null);
+        Assert.Equal(401, unauthenticated);
+        Emulator.Scenarios.Enqueue(Scenario.RateLimited(TimeSpan.Zero));
+        var (status, body) = await SendAsync(HttpMethod.Get, Jobs + "/42");
+        Assert.Equal(429, status);
+        Assert.Equal("RESOURCE_EXHAUSTED", (string?)body["error"]!["status"]);
+        Assert.Equal(0, Emulator.Scenarios.Count);
+        var (after, _) = await SendAsync(HttpMethod.Get, Jobs + "/42");
+        Assert.Equal(404, after);
+    }
+
+    [Fact]
     public async Task The_control_route_makes_each_state_last_several_reads()
     {
         Emulator.Storage.PutText("in-bucket", "batch/requests.jsonl", Line("a") + "\n");

@@ -57,7 +57,7 @@ public sealed class VertexEmulator : IAsyncDisposable
         };
         var bearer = new BearerCheck(() => requireAuth, _tokens, verifier);
         _dispatcher = new RequestDispatcher(_log, chat, native, _tokenIssuer, control,
-            new StorageEndpoint(bearer, Storage), new BatchJobEndpoint(bearer, BatchJobs, Storage), _shutdown.Token);
+            new StorageEndpoint(bearer, Storage), new BatchJobEndpoint(bearer, BatchJobs, Storage, Scenarios), _shutdown.Token);
     }
 
     /// <summary>Root of the server, always ending with '/', e.g. <c>http://127.0.0.1:43123/</c>.</summary>

@@ -19,7 +19,7 @@ namespace VertexAI.Emulator;
 /// <item><c>POST .../batchPredictionJobs/{id}:cancel</c>: 200 <c>{}</c>; 400 FAILED_PRECONDITION when the job already ended.</item>
 /// </list>
 /// </summary>
-internal sealed partial class BatchJobEndpoint(BearerCheck auth, BatchJobStore jobs, ObjectStore store)
+internal sealed partial class BatchJobEndpoint(BearerCheck auth, BatchJobStore jobs, ObjectStore store, ScenarioQueue scenarios)
 {
     private static readonly HashSet<string> s_jobFields =
     [
@@ -52,6 +52,14 @@ internal sealed partial class BatchJobEndpoint(BearerCheck auth, BatchJobStore j
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
             await GoogleErrors.WriteAsync(context, 401, "UNAUTHENTICATED", GoogleErrors.UnauthenticatedMessage,
                 GoogleErrors.ErrorInfo(reason, $"google.cloud.aiplatform.{version}.JobService.{rpc}"));
+            return;
+        }
+
+        // As on the other native routes: a scripted answer, when one is waiting, comes before the job store (a slow or
+        // failing JobService; tests of Ctrl+C and of retries).
+        if (scenarios.TryDequeue(out var scripted))
+        {
+            await scripted.PlayAsync(new PlaybackContext(context, context.RequestAborted));
             return;
         }
 
