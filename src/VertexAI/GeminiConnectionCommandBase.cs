@@ -139,21 +139,25 @@ namespace VertexAI.Commands
             {
                 return null;
             }
+            var project = Project ?? context.Project;
+            var location = Location ?? context.Location;
+            var quotaProject = QuotaProject ?? context.QuotaProject;
             return new ChatClientKey(
                 new[]
                 {
-                    Project ?? context.Project,
-                    Location ?? context.Location,
+                    project,
+                    location,
                     ApiVersion ?? context.ApiVersion,
                     (BaseUri ?? context.BaseUri)?.OriginalString,
                     model,
                     endpointId,
                     (Proxy ?? context.Proxy)?.OriginalString,
-                    QuotaProject ?? context.QuotaProject,
-                    // What VertexEndpoint.Resolve and the transport read when the settings leave them open.
-                    Environment.GetEnvironmentVariable(VertexEndpoint.ProjectVariable),
-                    Environment.GetEnvironmentVariable(VertexEndpoint.LocationVariable),
-                    Environment.GetEnvironmentVariable(QuotaProjectVariable),
+                    quotaProject,
+                    // What VertexEndpoint.Resolve and the transport read when the settings leave them open (and only then:
+                    // reading a variable costs a microsecond on Unix).
+                    string.IsNullOrWhiteSpace(project) ? Environment.GetEnvironmentVariable(VertexEndpoint.ProjectVariable) : null,
+                    string.IsNullOrWhiteSpace(location) ? Environment.GetEnvironmentVariable(VertexEndpoint.LocationVariable) : null,
+                    string.IsNullOrWhiteSpace(quotaProject) ? Environment.GetEnvironmentVariable(QuotaProjectVariable) : null,
                 },
                 tokens, EffectiveMaxRetries(context), EffectiveTimeoutSec(context));
         }
