@@ -392,12 +392,19 @@ namespace VertexAI.Commands
         private ChatRequest BuildTemplate(Dictionary<string, object> bound)
             => Translate(() => ChatRequestBuilder.Template(this, bound), "Gemini.InvalidArgument", ex => ex.ParamName);
 
+        // The last chat command's client when this one's settings are the same (ChatClientCache), else a new one.
         private GeminiClient BuildClient()
         {
             var context = GeminiContext.Current;
-            var endpoint = ResolveEndpoint(Model ?? context.Model, Endpoint ?? context.Endpoint);
+            var model = Model ?? context.Model;
+            var endpointId = Endpoint ?? context.Endpoint;
+            var key = ChatClientKeyFor(model, endpointId);
+            if (key is not null && ChatClientCache.Find(key) is { } cached) return cached;
+            var endpoint = ResolveEndpoint(model, endpointId);
             var options = BuildClientOptions(endpoint);
-            return Translate(() => new GeminiClient(options), "Gemini.InvalidSettings", ex => ex.ParamName);
+            var client = Translate(() => new GeminiClient(options), "Gemini.InvalidSettings", ex => ex.ParamName);
+            if (key is not null) ChatClientCache.Keep(key, client);
+            return client;
         }
     }
 }

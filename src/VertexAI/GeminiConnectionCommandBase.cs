@@ -89,25 +89,77 @@ namespace VertexAI.Commands
         protected GeminiClientOptions BuildClientOptions(VertexEndpoint endpoint)
         {
             var context = GeminiContext.Current;
-            var bound = MyInvocation.BoundParameters;
             var tokens = Translate(
                 () => AccessToken is not null
                     ? StaticTokenSource.FromSecureString(AccessToken)
                     : context.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault,
                 "Gemini.InvalidAccessToken", _ => nameof(AccessToken));
+            // The request JSON is worth building only when a debug record can be shown.
+            var debug = Wanted("Debug", "DebugPreference");
             return new GeminiClientOptions
             {
                 Endpoint = endpoint,
                 TokenSource = new ReportingTokenSource(tokens),
                 // Without a listener the client builds no log lines: each one posted would wake the pipeline thread for nothing.
-                Log = LogWanted() ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
-                // The request JSON is worth building only when a debug record can be shown.
-                LogRequestBody = Wanted("Debug", "DebugPreference"),
-                Retry = new RetryPolicy { MaxRetries = bound.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries },
-                Timeout = TimeSpan.FromSeconds(bound.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec),
+                Log = debug || Wanted("Verbose", "VerbosePreference") ? new CmdletLog(this) : (IGeminiLog)NullGeminiLog.Instance,
+                LogRequestBody = debug,
+                Retry = new RetryPolicy { MaxRetries = EffectiveMaxRetries(context) },
+                Timeout = TimeSpan.FromSeconds(EffectiveTimeoutSec(context)),
                 Proxy = Proxy ?? context.Proxy,
                 QuotaProject = QuotaProject ?? context.QuotaProject,
             };
+        }
+
+        // The core's TransportPipeline reads it when no quota project is set (internal there).
+        private const string QuotaProjectVariable = "GOOGLE_CLOUD_QUOTA_PROJECT";
+
+        // A bound parameter wins over the context, which wins over the parameter's default.
+        private int EffectiveMaxRetries(GeminiContext context)
+            => MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetries)) ? MaxRetries : context.MaxRetries ?? MaxRetries;
+
+        private int EffectiveTimeoutSec(GeminiContext context)
+            => MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : context.TimeoutSec ?? TimeoutSec;
+
+        /// <summary>
+        /// What the client of <see cref="ResolveEndpoint"/>(<paramref name="model"/>, <paramref name="endpointId"/>) and
+        /// <see cref="BuildClientOptions"/> is built from, for <see cref="ChatClientCache"/>; null when that client must be
+        /// built afresh: a log listens (the client writes to this command), the access token is this call's
+        /// (-AccessToken), or the context's credential cannot be had (the build then reports it as before).
+        /// </summary>
+        private protected ChatClientKey? ChatClientKeyFor(string? model, string? endpointId)
+        {
+            if (AccessToken is not null || LogWanted()) return null;
+            var context = GeminiContext.Current;
+            IAccessTokenSource tokens;
+            try
+            {
+                tokens = context.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+            var project = Project ?? context.Project;
+            var location = Location ?? context.Location;
+            var quotaProject = QuotaProject ?? context.QuotaProject;
+            return new ChatClientKey(
+                new[]
+                {
+                    project,
+                    location,
+                    ApiVersion ?? context.ApiVersion,
+                    (BaseUri ?? context.BaseUri)?.OriginalString,
+                    model,
+                    endpointId,
+                    (Proxy ?? context.Proxy)?.OriginalString,
+                    quotaProject,
+                    // What VertexEndpoint.Resolve and the transport read when the settings leave them open (and only then:
+                    // reading a variable costs a microsecond on Unix).
+                    string.IsNullOrWhiteSpace(project) ? Environment.GetEnvironmentVariable(VertexEndpoint.ProjectVariable) : null,
+                    string.IsNullOrWhiteSpace(location) ? Environment.GetEnvironmentVariable(VertexEndpoint.LocationVariable) : null,
+                    string.IsNullOrWhiteSpace(quotaProject) ? Environment.GetEnvironmentVariable(QuotaProjectVariable) : null,
+                },
+                tokens, EffectiveMaxRetries(context), EffectiveTimeoutSec(context));
         }
 
         /// <summary>A client for the native REST routes, with this command's settings.</summary>

@@ -17,6 +17,8 @@ namespace VertexAI
         private static readonly ConditionalWeakTable<Runspace, GeminiContext> s_contexts = new ConditionalWeakTable<Runspace, GeminiContext>();
         private static readonly GeminiContext s_withoutRunspace = new GeminiContext();
         private IAccessTokenSource? _credentialSource;
+        private SecureString? _accessToken;
+        private IAccessTokenSource? _accessTokenSource;
 
         /// <summary>The Google Cloud project.</summary>
         public string? Project { get; internal set; }
@@ -54,7 +56,19 @@ namespace VertexAI
         /// <summary>An HTTP proxy.</summary>
         public Uri? Proxy { get; internal set; }
 
-        internal SecureString? AccessToken { get; set; }
+        // A read-only copy of the token given, so that the source made from it (below) stays what was set: changing the
+        // caller's SecureString afterwards does not change the context; Set-GeminiContext does.
+        internal SecureString? AccessToken
+        {
+            get => _accessToken;
+            set
+            {
+                var copy = value?.Copy();
+                copy?.MakeReadOnly();
+                _accessToken = copy;
+                _accessTokenSource = null;
+            }
+        }
 
         /// <summary>The context of the runspace the calling command runs in.</summary>
         internal static GeminiContext Current
@@ -67,12 +81,13 @@ namespace VertexAI
         }
 
         /// <summary>The credential of the context: its token, else its credential file (one source per file, so its token
-        /// is cached for the session), else null (Application Default Credentials).</summary>
+        /// is cached for the session), else null (Application Default Credentials). The same source until the credential is
+        /// set again, so that a command can tell it is the one its cached client was built with (ChatClientCache).</summary>
         internal IAccessTokenSource? TokenSource
         {
             get
             {
-                if (AccessToken is not null) return StaticTokenSource.FromSecureString(AccessToken);
+                if (_accessToken is not null) return _accessTokenSource ??= StaticTokenSource.FromSecureString(_accessToken);
                 if (CredentialFile is null) return null;
                 return _credentialSource ??= GoogleCredentialTokenSource.FromFile(CredentialFile);
             }

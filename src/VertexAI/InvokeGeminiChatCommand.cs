@@ -76,6 +76,7 @@ namespace VertexAI.Commands
         private int _replayed;
         private int _sentJournaled;
         private OrderedBatch<ChatCompletion>? _batch;
+        private bool _single;
         // The batch's workers share one quota governor: what a 429 says holds for all of them.
         private GeminiClient? _batchClient;
         private int? _total;
@@ -107,12 +108,15 @@ namespace VertexAI.Commands
             if (Journal is not null) OpenJournal(Journal);
             if (!Stream.IsPresent && string.Equals(InvokeTools, "None", StringComparison.OrdinalIgnoreCase))
             {
-                // Outcomes arrive on worker threads; they are written on the pipeline thread, in input order.
-                _batch = new OrderedBatch<ChatCompletion>(ThrottleLimit, result => Post(() => WriteBatchResult(result)));
                 if (Prompt is not null && !MyInvocation.ExpectingInput)
                 {
                     _total = Array.FindAll(Prompt, p => !string.IsNullOrWhiteSpace(p)).Length;
                 }
+                // One prompt on the command line and nothing piped is one request: it is sent and written as a batch of one
+                // would be (the same client, outcome and records), without the batch's queue, slots and extra thread hop.
+                _single = _total == 1 && _journal is null;
+                // Outcomes arrive on worker threads; they are written on the pipeline thread, in input order.
+                if (!_single) _batch = new OrderedBatch<ChatCompletion>(ThrottleLimit, result => Post(() => WriteBatchResult(result)));
             }
         }
 
@@ -172,6 +176,11 @@ namespace VertexAI.Commands
         /// <inheritdoc/>
         protected override void Execute(GeminiClient client, ChatRequest request, object? target)
         {
+            if (_single)
+            {
+                ExecuteSingle(client, request, target);
+                return;
+            }
             if (_batch is not null)
             {
                 // Waits only while every slot is busy, writing the answers that arrive meanwhile.
@@ -246,11 +255,59 @@ namespace VertexAI.Commands
             return ct => ChatCalls.CompleteAsync(client, prepared, journal, entry, ct, bindResultType: false);
         }
 
+        // The one prompt of the command: sent through the same client a batch would use (its quota governor decides the
+        // waits after a 429 as for a batch of one); its outcome, success or failure, is written as a batch's would be.
+        private void ExecuteSingle(GeminiClient client, ChatRequest request, object? target)
+        {
+            var batchClient = _batchClient ??= client.ForBatch(ThrottleLimit);
+            var item = new BatchInput(target, request, CurrentPrompt);
+            var outcome = RunPumped<Outcome>(async token =>
+            {
+                // As OrderedBatch runs an item: every failure is an outcome, not a failure of the wait.
+                try
+                {
+                    return new Outcome(await ChatCalls.CompleteAsync(batchClient, request, token, bindResultType: false).ConfigureAwait(false), null);
+                }
+                catch (Exception ex)
+                {
+                    return new Outcome(null, ex);
+                }
+            });
+            WriteOutcome(item, outcome.Value, outcome.Error);
+        }
+
+        private sealed class Outcome
+        {
+            internal Outcome(ChatCompletion? value, Exception? error)
+            {
+                Value = value;
+                Error = error;
+            }
+
+            internal ChatCompletion? Value { get; }
+
+            internal Exception? Error { get; }
+        }
+
         // One outcome of the batch, on the pipeline thread.
         private void WriteBatchResult(BatchItemResult<ChatCompletion> result)
         {
-            var item = (BatchInput)result.Input!;
-            if (result.Value is { } completion)
+            if (!WriteOutcome((BatchInput)result.Input!, result.Value, result.Error)) return;
+            var progress = _batch!.Progress;
+            if (progress.Submitted > 1 || _total > 1)
+            {
+                var record = new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", progress.Describe(_total));
+                if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, progress.Done * 100 / total);
+                WriteProgress(record);
+                _progressShown = true;
+            }
+        }
+
+        // The completion of one prompt, or its failure as an error record (a terminating one when nothing else can work);
+        // false for a call cancelled because the pipeline stops (nothing is written for it).
+        private bool WriteOutcome(BatchInput item, ChatCompletion? value, Exception? error)
+        {
+            if (value is { } completion)
             {
                 StructuredOutput.BindResultType(item.Request.ResponseFormat, completion);
                 if (OutFile is not null || OutDirectory is not null) SaveMedia(completion);
@@ -258,7 +315,7 @@ namespace VertexAI.Commands
             }
             else
             {
-                switch (result.Error)
+                switch (error)
                 {
                     case GeminiApiException api:
                         WriteError(ErrorRecords.FromApiException(api, item.Target, nameInput: true));
@@ -270,7 +327,7 @@ namespace VertexAI.Commands
                         ThrowTerminatingError(ErrorRecords.InvalidArgument(argument, "Gemini.InvalidRequest", item.Target));
                         break;
                     case OperationCanceledException _ when StopToken.IsCancellationRequested:
-                        return;
+                        return false;
                     case System.IO.IOException journalFailure when _journal is not null:
                         // The journal could not be written: the run would no longer be resumable, so it stops.
                         ThrowTerminatingError(ErrorRecords.FileWriteError(journalFailure, _journal.Path));
@@ -280,14 +337,7 @@ namespace VertexAI.Commands
                         break;
                 }
             }
-            var progress = _batch!.Progress;
-            if (progress.Submitted > 1 || _total > 1)
-            {
-                var record = new ProgressRecord(ProgressActivityId, "Invoke-GeminiChat", progress.Describe(_total));
-                if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, progress.Done * 100 / total);
-                WriteProgress(record);
-                _progressShown = true;
-            }
+            return true;
         }
 
         private sealed class BatchInput

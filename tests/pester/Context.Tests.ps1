@@ -84,6 +84,186 @@ Describe 'Set-GeminiContext and Get-GeminiContext' {
         }
     }
 
+    Context 'A setting changed between two calls holds for the second (the chat client is kept between commands)' {
+        # Each test makes a first call (which builds the client that later calls with the same settings reuse), changes
+        # one setting, and proves on the wire that the second call used the new value.
+        BeforeAll {
+            $savedQuota = $env:GOOGLE_CLOUD_QUOTA_PROJECT
+            function Get-Sent { @(Get-EmulatorRequest) }
+        }
+
+        AfterEach {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = $savedQuota
+            $env:GOOGLE_CLOUD_PROJECT = $savedProject
+            $env:GOOGLE_CLOUD_LOCATION = $savedLocation
+            Set-EmulatorReplyDelay -Milliseconds 0
+        }
+
+        It 'sends the new access token (<Command>)' -ForEach @(@{ Command = 'Invoke-GeminiChat' }, @{ Command = 'Get-GeminiStream' }) {
+            & $Command 'one' | Out-Null
+            $other = New-EmulatorUserToken
+            Set-GeminiContext -AccessToken $other
+            & $Command 'two' | Out-Null
+            (Get-Sent).headers.Authorization | Should -Be @("Bearer $($emulator.Token)", "Bearer $other")
+        }
+
+        It 'keeps the token as it was set when the SecureString given is changed afterwards' {
+            $secure = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
+            Set-GeminiContext -AccessToken $secure
+            Invoke-GeminiChat 'one' | Out-Null
+            $secure.AppendChar('x')
+            Invoke-GeminiChat 'two' | Out-Null
+            (Get-Sent).headers.Authorization | Should -Be @("Bearer $($emulator.Token)", "Bearer $($emulator.Token)")
+        }
+
+        It 'sends a -AccessToken of the call, then the context''s again' {
+            $other = New-EmulatorUserToken
+            Invoke-GeminiChat 'one' | Out-Null
+            Invoke-GeminiChat 'two' -AccessToken $other | Out-Null
+            Invoke-GeminiChat 'three' | Out-Null
+            (Get-Sent).headers.Authorization | Should -Be @("Bearer $($emulator.Token)", "Bearer $other", "Bearer $($emulator.Token)")
+        }
+
+        It 'sends the token of a new credential file' {
+            $keyPath = New-EmulatorServiceAccountKey -Path (Join-Path $TestDrive 'switch-key.json') -ClientEmail 'switch@emulator-project.iam.gserviceaccount.com'
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -CredentialFile $keyPath -Project ctx-project -Location us-central1
+            Invoke-GeminiChat 'two' | Out-Null
+            $sent = Get-Sent
+            $sent[0].headers.Authorization | Should -Be "Bearer $($emulator.Token)"
+            $sent[1].headers.Authorization | Should -Not -Be "Bearer $($emulator.Token)"
+            $sent[1].headers.Authorization | Should -BeLike 'Bearer ?*'
+        }
+
+        It 'sends to the new project, location, API version and model' {
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -Project other-project
+            Invoke-GeminiChat 'two' | Out-Null
+            Set-GeminiContext -Location europe-west4
+            Invoke-GeminiChat 'three' | Out-Null
+            Set-GeminiContext -ApiVersion v1beta1
+            Invoke-GeminiChat 'four' | Out-Null
+            Set-GeminiContext -Model gemini-2.5-pro
+            Invoke-GeminiChat 'five' | Out-Null
+            $sent = Get-Sent
+            $sent.path | Should -Be @(
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions'
+                '/v1/projects/other-project/locations/us-central1/endpoints/openapi/chat/completions'
+                '/v1/projects/other-project/locations/europe-west4/endpoints/openapi/chat/completions'
+                '/v1beta1/projects/other-project/locations/europe-west4/endpoints/openapi/chat/completions'
+                '/v1beta1/projects/other-project/locations/europe-west4/endpoints/openapi/chat/completions')
+            $sent[3].BodyJson.model | Should -Be 'google/gemini-2.5-flash'
+            $sent[4].BodyJson.model | Should -Be 'google/gemini-2.5-pro'
+        }
+
+        It 'sends to a self-deployed endpoint set in the context, then to the managed one again' {
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -Endpoint 1234567890
+            Invoke-GeminiChat 'two' | Out-Null
+            Set-GeminiContext -Endpoint ''
+            Invoke-GeminiChat 'three' | Out-Null
+            (Get-Sent).path | Should -Be @(
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions'
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/1234567890/chat/completions'
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions')
+        }
+
+        It 'reads GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION again when the context leaves them open' {
+            Set-GeminiContext -Clear -BaseUri $emulator.BaseUri -AccessToken $emulator.Token
+            $env:GOOGLE_CLOUD_PROJECT = 'env-project'
+            $env:GOOGLE_CLOUD_LOCATION = 'asia-northeast1'
+            Invoke-GeminiChat 'one' | Out-Null
+            $env:GOOGLE_CLOUD_PROJECT = 'env-project-2'
+            Invoke-GeminiChat 'two' | Out-Null
+            $env:GOOGLE_CLOUD_LOCATION = 'europe-west4'
+            Invoke-GeminiChat 'three' | Out-Null
+            (Get-Sent).path | Should -Be @(
+                '/v1/projects/env-project/locations/asia-northeast1/endpoints/openapi/chat/completions'
+                '/v1/projects/env-project-2/locations/asia-northeast1/endpoints/openapi/chat/completions'
+                '/v1/projects/env-project-2/locations/europe-west4/endpoints/openapi/chat/completions')
+        }
+
+        It 'sends to the new -BaseUri' {
+            $localhost = ([Uri]$emulator.BaseUri).GetLeftPart('Authority') -replace '127\.0\.0\.1', 'localhost'
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -BaseUri "$localhost/"
+            Invoke-GeminiChat 'two' | Out-Null
+            $sent = Get-Sent
+            $sent.Count | Should -Be 2
+            $sent[0].headers.Host | Should -Be ([Uri]$emulator.BaseUri).Authority
+            $sent[1].headers.Host | Should -Be ([Uri]$localhost).Authority
+        }
+
+        It 'sends the new quota project, from the context and from GOOGLE_CLOUD_QUOTA_PROJECT' {
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = $null
+            Invoke-GeminiChat 'one' | Out-Null
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = 'env-quota'
+            Invoke-GeminiChat 'two' | Out-Null
+            $env:GOOGLE_CLOUD_QUOTA_PROJECT = 'env-quota-2'
+            Invoke-GeminiChat 'three' | Out-Null
+            Set-GeminiContext -QuotaProject ctx-quota
+            Invoke-GeminiChat 'four' | Out-Null
+            @(Get-Sent | ForEach-Object { [string]$_.headers.'x-goog-user-project' }) | Should -Be @('', 'env-quota', 'env-quota-2', 'ctx-quota')
+        }
+
+        It 'goes through the new -Proxy, and straight again once it is removed' {
+            Invoke-GeminiChat 'one' | Out-Null
+            Set-GeminiContext -Proxy $emulator.BaseUri
+            Invoke-GeminiChat 'two' | Out-Null
+            Set-GeminiContext -Proxy $null
+            Invoke-GeminiChat 'three' | Out-Null
+            (Get-Sent).viaProxy | Should -Be @($false, $true, $false)
+        }
+
+        It 'retries as many times as the new -MaxRetries says' {
+            Set-GeminiContext -MaxRetries 0
+            Add-EmulatorScenario -Status 503 -Body '{"error":{"code":503,"message":"Unavailable","status":"UNAVAILABLE"}}' -Count 1
+            Invoke-GeminiChat 'one' -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+            $failed.Count | Should -Be 1
+            Set-GeminiContext -MaxRetries 1
+            Add-EmulatorScenario -Status 503 -Body '{"error":{"code":503,"message":"Unavailable","status":"UNAVAILABLE"}}' -Count 1
+            (Invoke-GeminiChat 'two').Content | Should -Be 'Echo: two'
+            @(Get-Sent).Count | Should -Be 3
+        }
+
+        It 'gives up after the new -TimeoutSec' {
+            Set-GeminiContext -MaxRetries 0
+            Set-EmulatorReplyDelay -Milliseconds 2500
+            (Invoke-GeminiChat 'one').Content | Should -Be 'Echo: one'
+            Set-GeminiContext -TimeoutSec 1
+            Invoke-GeminiChat 'two' -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+            $failed.Count | Should -Be 1
+            $failed[0].Exception.IsTimeout | Should -BeTrue
+        }
+
+        It 'sends with the context of the runspace the call runs in' {
+            Invoke-GeminiChat 'one' | Out-Null
+            $ps = [powershell]::Create()
+            try {
+                $module = (Get-Module VertexAI).Path -replace "'", "''"
+                $script = "Import-Module '$module'; Set-GeminiContext -BaseUri '$($emulator.BaseUri)' -AccessToken '$($emulator.Token)' -Project other-project -Location europe-west4; (Invoke-GeminiChat 'two').Content"
+                $ps.AddScript($script).Invoke() | Should -Be 'Echo: two'
+            }
+            finally { $ps.Dispose() }
+            Invoke-GeminiChat 'three' | Out-Null
+            (Get-Sent).path | Should -Be @(
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions'
+                '/v1/projects/other-project/locations/europe-west4/endpoints/openapi/chat/completions'
+                '/v1/projects/ctx-project/locations/us-central1/endpoints/openapi/chat/completions')
+        }
+
+        It 'writes -Verbose lines for a call after one without' {
+            Invoke-GeminiChat 'one' | Out-Null
+            $verbose = Invoke-GeminiChat 'two' -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+            $verbose | Should -BeLike '*HTTP 200 after*'
+            Invoke-GeminiChat 'three' | Out-Null
+            $VerbosePreference = 'Continue'
+            $verbose = Invoke-GeminiChat 'four' 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+            $VerbosePreference = 'SilentlyContinue'
+            $verbose | Should -BeLike '*HTTP 200 after*'
+        }
+    }
+
     Context 'What Get-GeminiContext shows' {
         It 'shows the settings and whether a token is set, never the token' {
             $context = Get-GeminiContext

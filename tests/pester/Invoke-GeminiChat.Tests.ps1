@@ -455,6 +455,48 @@ Describe 'Invoke-GeminiChat' {
             @(Get-EmulatorRequest).Count | Should -Be 3
         }
 
+        It 'writes the error of a single prompt as it writes that prompt''s error in a batch' {
+            # A single prompt on the command line is sent without the batch machinery; its record must not differ.
+            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count 1
+            Invoke-GeminiChat 'alone' -MaxRetries 0 -ErrorVariable single -ErrorAction SilentlyContinue | Out-Null
+            Add-EmulatorScenario -Status 429 -Body (Get-RateLimitBody) -Headers @{ 'Retry-After' = '0' } -Count 1
+            Invoke-GeminiChat 'alone', 'other' -MaxRetries 0 -ThrottleLimit 1 -ErrorVariable batch -ErrorAction SilentlyContinue | Out-Null
+            $single.Count | Should -Be 1
+            $batch.Count | Should -Be 1
+            $single[0].TargetObject | Should -Be 'alone'
+            $single[0].FullyQualifiedErrorId | Should -Be $batch[0].FullyQualifiedErrorId
+            $single[0].CategoryInfo.Category | Should -Be $batch[0].CategoryInfo.Category
+            $single[0].TargetObject | Should -Be $batch[0].TargetObject
+            $single[0].ToString() | Should -Be $batch[0].ToString()
+            $single[0].ToString() | Should -BeLike '*alone*'
+        }
+
+        It 'stops at once on Ctrl+C (PowerShell.Stop) while its one prompt is in flight, cancelling the request' {
+            # The answer is held back a minute; a stop that waited for it would leave the request answered (200).
+            Add-EmulatorScenario -Status 200 -DelayMs 60000 -Count 1
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                    param($manifest, $defaults)
+                    Import-Module $manifest
+                    $PSDefaultParameterValues = $defaults
+                    Invoke-GeminiChat 'held'
+                }).AddArgument((Get-VertexAIModuleManifest)).AddArgument($PSDefaultParameterValues)
+                $async = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (@(Get-EmulatorRequest).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                @(Get-EmulatorRequest).Count | Should -Be 1
+                $ps.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                Start-Sleep -Milliseconds 200
+                @((Get-EmulatorRequest).responseStatus) | Should -Be @(0)
+            }
+            finally {
+                $ps.Dispose()
+                Clear-EmulatorScenario
+            }
+        }
+
         It 'maps Vertex''s 400 for a bad model to InvalidArgument' {
             Invoke-GeminiChat 'Hello' -Model 'meta/llama-3' -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
             $failed.Count | Should -Be 1

@@ -56,7 +56,7 @@ namespace VertexAI.Storage
             var tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
             if (options.Proxy is not null) ProxySettings.Validate(options.Proxy);
             var http = options.HttpClient ?? SharedHttp.For(options.Proxy);
-            _pipeline = new TransportPipeline(http, tokens, options, options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null);
+            _pipeline = new TransportPipeline(http, tokens, options);
             _log = options.Log;
         }
 

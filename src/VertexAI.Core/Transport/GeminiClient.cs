@@ -44,8 +44,7 @@ namespace VertexAI
             var tokens = options.TokenSource ?? GoogleCredentialTokenSource.ApplicationDefault;
             if (options.Proxy is not null) ProxySettings.Validate(options.Proxy);
             var http = options.HttpClient ?? SharedHttp.For(options.Proxy);
-            var proxyDescription = options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null;
-            _pipeline = new TransportPipeline(http, tokens, options, proxyDescription);
+            _pipeline = new TransportPipeline(http, tokens, options);
         }
 
         /// <summary>

@@ -22,13 +22,19 @@ namespace VertexAI
         private readonly RetryStage _retry;
         private readonly TransportStage _perTry;
 
-        internal TransportPipeline(HttpClient http, IAccessTokenSource tokens, GeminiClientOptions options, string? proxyDescription)
+        internal TransportPipeline(HttpClient http, IAccessTokenSource tokens, GeminiClientOptions options)
         {
             var log = options.Log;
             // Log lines are built only when someone listens.
             var logging = !(log is NullGeminiLog);
             TransportStage perTry = new HttpStage(http, options.Timeout);
-            if (logging) perTry = new LogStage(log, tokens, proxyDescription, options.LogRequestBody, perTry);
+            if (logging)
+            {
+                // The proxy a shared client goes through, for the log (a caller's own HttpClient hides its own); read from
+                // the environment only here, as no one else needs it and a batch builds a client per command.
+                var proxyDescription = options.HttpClient is null ? SharedHttp.DescribeProxy(options.Proxy) : null;
+                perTry = new LogStage(log, tokens, proxyDescription, options.LogRequestBody, perTry);
+            }
             // A caller's own HttpClient hides its proxy: token fetches then take the environment's, as a plain call would.
             _perTry = new AuthStage(tokens, options.HttpClient is null ? options.Proxy : null, QuotaProjectOf(options), log, perTry);
             _retry = new RetryStage(options.Retry, options.Timeout, log, options.Quota);
