@@ -264,10 +264,5 @@ internal static class GenerateContentValidator
         return null;
     }
 
-    private static bool IsBase64(JsonNode? node)
-    {
-        if (node is null || node.GetValueKind() != JsonValueKind.String) return false;
-        var s = node.GetValue<string>();
-        return s.Length > 0 && Convert.TryFromBase64String(s, new byte[s.Length], out _);
-    }
+    private static bool IsBase64(JsonNode? node) => NativeContent.Str(node) is { } s && NativeContent.IsBase64(s);
 }

@@ -297,7 +297,8 @@ internal static class NativeContent
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
-    private static bool IsBase64(string s)
+    /// <summary>Whether <paramref name="s"/> is non-empty standard base64 (what proto JSON takes for bytes fields).</summary>
+    public static bool IsBase64(string s)
     {
         var buffer = new byte[s.Length];
         return s.Length > 0 && Convert.TryFromBase64String(s, buffer, out _);
