@@ -218,28 +218,6 @@ Describe 'Gemini batch prediction jobs' {
             finally { $ps.Dispose() }
         }
 
-        It 'stops waiting on Ctrl+C without cancelling the job' {
-            Set-ReadsPerState 1000
-            $job = 'slow' | Start-GeminiBatchJob -OutputUri gs://wait-bucket/ctrlc
-            Clear-EmulatorRequest
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddCommand('Import-Module').AddArgument((Get-VertexAIModuleManifest)).AddStatement()
-                $null = $ps.AddCommand('Wait-GeminiBatchJob').AddParameter('Name', $job.Name).AddParameter('PollIntervalSec', 0.05).
-                    AddParameter('BaseUri', $emulator.BaseUri).AddParameter('AccessToken', $emulator.Token)
-                $async = $ps.BeginInvoke()
-                $deadline = [DateTime]::UtcNow.AddSeconds(60)
-                while (@(Get-EmulatorRequest -All | Where-Object path -like '*batchPredictionJobs/*').Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-                $watch = [Diagnostics.Stopwatch]::StartNew()
-                $ps.Stop()
-                $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
-                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            }
-            finally { $ps.Dispose() }
-            @(Get-EmulatorRequest -All | Where-Object path -like '*:cancel').Count | Should -Be 0
-            (Get-GeminiBatchJob $job.Name).State | Should -BeIn 'JOB_STATE_PENDING', 'JOB_STATE_RUNNING'
-        }
-
         It 'warns and still outputs the job when it failed' {
             Invoke-RestMethod -Method Post -Uri ($emulator.Url + 'upload/storage/v1/b/wait-bucket/o?uploadType=media&name=bad.jsonl') `
                 -Headers @{ Authorization = "Bearer $($emulator.Token)" } -ContentType 'application/jsonl' -Body "{`"request`":{`"contents`":[]}}`n" | Out-Null

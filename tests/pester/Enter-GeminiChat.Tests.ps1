@@ -20,17 +20,7 @@ Describe 'Enter-GeminiChat' {
 
         # What the pwsh in the terminal (or a child pwsh) runs first: the module by path, the emulator as the default,
         # and a prompt the tests wait for.
-        $init = Join-Path $work 'init.ps1'
-        @"
-Import-Module '$(Get-VertexAIModuleManifest)' -ErrorAction Stop
-`$PSDefaultParameterValues = @{
-    '*-Gemini*:BaseUri'     = '$($emulator.Url)'
-    '*-Gemini*:AccessToken' = '$($emulator.Token)'
-    '*-Gemini*:Project'     = 'test-project'
-    '*-Gemini*:Location'    = 'us-central1'
-}
-function prompt { 'READY> ' }
-"@ | Set-Content -LiteralPath $init -Encoding utf8
+        $init = New-TerminalInitScript -Path (Join-Path $work 'init.ps1') -Manifest (Get-VertexAIModuleManifest) -Emulator $emulator
 
         $terminal = $null
         if (Test-Tmux) { $terminal = New-TmuxPwsh -InitScript $init -Width 140 -Height 45 }

@@ -2,8 +2,8 @@
 # pipeline (what PowerShell.Stop() does); here each cmdlet runs in a runspace of its own against an emulator that holds
 # its answer back for a minute, and the test stops it once the request has arrived. A cmdlet that waited for the answer
 # would leave the request answered (status 200) and Stop() would take a minute; one that stops at once abandons the
-# request (the emulator records no status) and Stop() returns within seconds. The key itself (tmux, a real terminal)
-# is pressed in the last test. Get-GeminiEmbedding and Wait-GeminiBatchJob have their own tests in their files.
+# request (the emulator records no status) and Stop() returns within seconds. Wait-GeminiBatchJob, which only polls,
+# stops waiting and leaves the job alone. The key itself (tmux, a real terminal) is pressed in the last test.
 
 Describe 'Ctrl+C stops each cmdlet at once' {
     BeforeAll {
@@ -109,6 +109,32 @@ Describe 'Ctrl+C stops each cmdlet at once' {
         $r.Output | Should -Be @('first part ')
     }
 
+    It 'Get-GeminiEmbedding -ThrottleLimit 2, with both requests in flight' {
+        Add-EmulatorScenario -Status 200 -DelayMs $holdMs -Count 2
+        $r = Invoke-AndStop { 'one', 'two' | Get-GeminiEmbedding -ThrottleLimit 2 } { @(Get-EmulatorRequest -All | Where-Object kind -eq 'predict').Count -ge 2 }
+        Assert-StoppedAtOnce $r { Get-EmulatorRequest -All | Where-Object kind -eq 'predict' } -Expected 2
+        $r.Output | Should -BeNullOrEmpty
+    }
+
+    It 'Wait-GeminiBatchJob stops waiting without cancelling the job' {
+        Set-EmulatorBatchJobSpeed -ReadsPerState 1000
+        try {
+            $job = 'slow' | Start-GeminiBatchJob -OutputUri gs://stop-bucket/wait/
+            Clear-EmulatorRequest
+            # The script runs in another runspace: the job's name goes in as text.
+            $wait = [scriptblock]::Create("Wait-GeminiBatchJob -Name '$($job.Name)' -PollIntervalSec 0.05")
+            $r = Invoke-AndStop $wait { @(Get-EmulatorRequest -All | Where-Object path -like '*batchPredictionJobs/*').Count -ge 3 }
+            $r.Ready | Should -BeTrue -Because "the wait must have polled before the stop (errors: $($r.Errors -join '; '))"
+            $r.State | Should -Be 'Stopped'
+            $r.StopSeconds | Should -BeLessThan 10
+            @(Get-EmulatorRequest -All | Where-Object path -like '*:cancel').Count | Should -Be 0
+            (Get-GeminiBatchJob $job.Name).State | Should -BeIn 'JOB_STATE_PENDING', 'JOB_STATE_RUNNING'
+        }
+        finally {
+            Set-EmulatorBatchJobSpeed -ReadsPerState 1
+        }
+    }
+
     It '<Command>' -ForEach @(
         @{ Command = 'Measure-GeminiToken'; Script = { Measure-GeminiToken 'How many tokens is this?' }; Path = '*:countTokens' }
         @{ Command = 'Get-GeminiModel'; Script = { Get-GeminiModel }; Path = '*/publishers/google/models*' }
@@ -140,17 +166,7 @@ Describe 'Ctrl+C stops each cmdlet at once' {
             Import-Module (Join-Path $PSScriptRoot 'Terminal.psm1') -Force
             $work = Join-Path ([IO.Path]::GetTempPath()) ('vertexai-stop-' + [guid]::NewGuid().ToString('N'))
             New-Item -ItemType Directory -Path $work | Out-Null
-            $init = Join-Path $work 'init.ps1'
-            @"
-Import-Module '$manifest' -ErrorAction Stop
-`$PSDefaultParameterValues = @{
-    '*-Gemini*:BaseUri'     = '$($emulator.Url)'
-    '*-Gemini*:AccessToken' = '$($emulator.Token)'
-    '*-Gemini*:Project'     = 'test-project'
-    '*-Gemini*:Location'    = 'us-central1'
-}
-function prompt { 'READY> ' }
-"@ | Set-Content -LiteralPath $init -Encoding utf8
+            $init = New-TerminalInitScript -Path (Join-Path $work 'init.ps1') -Manifest $manifest -Emulator $emulator
             # Without tmux (.ci/run installs it) the test fails, saying so.
             $terminal = if (Test-Tmux) { New-TmuxPwsh -InitScript $init } else { $null }
         }

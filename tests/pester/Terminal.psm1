@@ -147,5 +147,30 @@ function Stop-TmuxPwsh {
     if ($path) { Remove-Item -LiteralPath $path -Force -ErrorAction SilentlyContinue }
 }
 
+function New-TerminalInitScript {
+    <#
+    Writes -Path, the script a terminal's pwsh (or a child pwsh) runs first: the module by path (-Manifest), the emulator
+    as the default of every *-Gemini* command (-Emulator, as Start-VertexEmulator returns it), and the prompt 'READY> '
+    that New-TmuxPwsh and the tests wait for. Returns the path.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [string] $Manifest,
+        [Parameter(Mandatory)] $Emulator
+    )
+    @"
+Import-Module '$Manifest' -ErrorAction Stop
+`$PSDefaultParameterValues = @{
+    '*-Gemini*:BaseUri'     = '$($Emulator.Url)'
+    '*-Gemini*:AccessToken' = '$($Emulator.Token)'
+    '*-Gemini*:Project'     = 'test-project'
+    '*-Gemini*:Location'    = 'us-central1'
+}
+function prompt { 'READY> ' }
+"@ | Set-Content -LiteralPath $Path -Encoding utf8
+    $Path
+}
+
 Export-ModuleMember -Function Test-Tmux, Get-PwshCommandLine, New-TmuxPwsh, Send-TmuxKeys, Get-TmuxScreen, Wait-TmuxScreen,
-    Clear-TmuxScreen, Stop-TmuxPwsh
+    Clear-TmuxScreen, Stop-TmuxPwsh, New-TerminalInitScript
