@@ -176,9 +176,11 @@ internal static class CmdletHarness
         var trivialManifest = Path.Combine(trivialDir, "Trivial.psd1");
         File.WriteAllText(trivialManifest, "@{ ModuleVersion = '1.0.0'; GUID = '0c6a1f0e-5d1e-4a8e-9a57-3a4c1c2f7b10'; "
             + "FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }");
-        var trivial =
-            "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + trivialManifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
-            + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'TRIVIAL {0}', $t))";
+        // A baseline's first import, timed inside a fresh pwsh: one line, "<tag> <ms>".
+        static string TimedImport(string manifest, string tag) =>
+            "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + manifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
+            + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, '" + tag + " {0}', $t))";
+        var trivial = TimedImport(trivialManifest, "TRIVIAL");
         // A second baseline: a binary module with one view, what PowerShell charges any such module on its first import
         // in a fresh pwsh (its binary-module machinery, and the first format update, which builds PowerShell's own
         // format tables and loads its XML reader). Its root module is a copy of the module's requirements check (a
@@ -197,9 +199,7 @@ internal static class CmdletHarness
         File.WriteAllText(viewsManifest, "@{ ModuleVersion = '1.0.0'; GUID = '5b0f3c1e-2d4a-4f8e-8c51-6e2a9d7b1c40'; "
             + (viewsRoot ? "RootModule = 'VertexAI.Requirements.dll'; " : "")
             + "FormatsToProcess = @('Views.format.ps1xml'); FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }");
-        var views =
-            "$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '" + viewsManifest.Replace("'", "''") + "'; $t = $sw.Elapsed.TotalMilliseconds; "
-            + "[Console]::Out.WriteLine([string]::Format([Globalization.CultureInfo]::InvariantCulture, 'VIEWS {0}', $t))";
+        var views = TimedImport(viewsManifest, "VIEWS");
         var viewsImport = new List<double>();
         var trivialImport = new List<double>();
         var builtin = new List<double>();
