@@ -89,16 +89,7 @@ internal sealed class ControlEndpoint(
                 await WriteJsonAsync(context, new JsonObject { ["access_token"] = IssueUserToken(), ["token_type"] = "Bearer" });
                 return;
             case ("/_emulator/clock", "POST") when AdvanceClock is not null:
-                try
-                {
-                    var seconds = (double?)JsonNode.Parse(body)?["advanceSeconds"] ?? 0;
-                    AdvanceClock(TimeSpan.FromSeconds(seconds));
-                    context.Response.StatusCode = 204;
-                }
-                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-                {
-                    context.Response.StatusCode = 400;
-                }
+                Apply(context, body, spec => AdvanceClock(TimeSpan.FromSeconds((double?)spec["advanceSeconds"] ?? 0)));
                 return;
             case ("/_emulator/settings", "PUT"):
                 ApplySettings(context, body);
@@ -130,29 +121,10 @@ internal sealed class ControlEndpoint(
                 context.Response.StatusCode = 204;
                 return;
             case ("/_emulator/batch-jobs", "POST") when BatchJobs is not null:
-                try
-                {
-                    BatchJobs.ReadsPerState = (int?)JsonNode.Parse(body)?["readsPerState"] ?? 1;
-                    context.Response.StatusCode = 204;
-                }
-                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-                {
-                    context.Response.StatusCode = 400;
-                }
-
+                Apply(context, body, spec => BatchJobs.ReadsPerState = (int?)spec["readsPerState"] ?? 1);
                 return;
             case ("/_emulator/storage-faults", "POST") when Storage is not null:
-                try
-                {
-                    var spec = JsonNode.Parse(body)!;
-                    Storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]);
-                    context.Response.StatusCode = 204;
-                }
-                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
-                {
-                    context.Response.StatusCode = 400;
-                }
-
+                Apply(context, body, spec => Storage.EnqueueFault((int)spec["status"]!, (int?)spec["count"] ?? 1, (string?)spec["method"]));
                 return;
             case ("/_emulator/storage-faults", "DELETE") when Storage is not null:
                 Storage.ClearFaults();
@@ -167,64 +139,45 @@ internal sealed class ControlEndpoint(
         }
     }
 
-    private void Enqueue(HttpContext context, string body)
+    // A control body is a small JSON object; one that is not, or whose members have the wrong type or value, is the
+    // test's mistake: 400, and nothing is changed (204 once applied).
+    private static void Apply(HttpContext context, string body, Action<JsonObject> apply)
     {
-        JsonObject spec;
         try
         {
-            spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
+            apply(JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body"));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
         {
             context.Response.StatusCode = 400;
             return;
         }
 
+        context.Response.StatusCode = 204;
+    }
+
+    private void Enqueue(HttpContext context, string body) => Apply(context, body, spec =>
+    {
         var count = (int?)spec["count"] ?? 1;
         for (var i = 0; i < count; i++)
         {
             scenarios.Enqueue(Build(spec));
         }
+    });
 
-        context.Response.StatusCode = 204;
-    }
-
-    private void ApplySettings(HttpContext context, string body)
+    private void ApplySettings(HttpContext context, string body) => Apply(context, body, spec =>
     {
-        try
+        if (spec["replyDelayMs"] is { } delay)
         {
-            var spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
-            if (spec["replyDelayMs"] is { } delay)
-            {
-                var ms = (int)delay;
-                if (ms < 0) throw new JsonException("replyDelayMs must not be negative");
-                setReplyDelay(TimeSpan.FromMilliseconds(ms));
-            }
+            var ms = (int)delay;
+            if (ms < 0) throw new JsonException("replyDelayMs must not be negative");
+            setReplyDelay(TimeSpan.FromMilliseconds(ms));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            context.Response.StatusCode = 400;
-            return;
-        }
+    });
 
-        context.Response.StatusCode = 204;
-    }
-
-    private void SetQuota(HttpContext context, string body)
-    {
-        try
-        {
-            var spec = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty body");
-            var latency = (double?)spec["latencyMs"] ?? 0;
-            setQuota(new TokenBucketQuota((double)spec["ratePerSecond"]!, (double?)spec["burst"], (bool?)spec["retryAfter"] ?? false,
-                TimeSpan.FromMilliseconds(latency)));
-            context.Response.StatusCode = 204;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
-        {
-            context.Response.StatusCode = 400;
-        }
-    }
+    private void SetQuota(HttpContext context, string body) => Apply(context, body, spec =>
+        setQuota(new TokenBucketQuota((double)spec["ratePerSecond"]!, (double?)spec["burst"], (bool?)spec["retryAfter"] ?? false,
+            TimeSpan.FromMilliseconds((double?)spec["latencyMs"] ?? 0))));
 
     private async Task CreateKeyAsync(HttpContext context, string body)
     {
